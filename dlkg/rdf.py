@@ -1,0 +1,116 @@
+"""Reading RDF files: formats guessed from file extensions, errors with file, line and column.
+
+pyoxigraph does the parsing (it is fast and reports exact positions); rdflib graphs are built
+from it only for the tools that need rdflib (pySHACL, owlready2 interplay).
+
+>>> guess_format("data/frameworks.ttl").name
+'Turtle'
+>>> guess_format("x.unknown")
+Traceback (most recent call last):
+...
+dlkg.errors.InputError: x.unknown: unknown RDF format (known extensions: jsonld, n3, nq, nt, owl, rdf, trig, ttl, xml)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from dlkg.errors import InputError
+
+__all__ = ["FORMATS", "guess_format", "parse", "read_quads", "to_rdflib"]
+
+#: Known RDF formats by file extension and short name (the names the CLI accepts).
+FORMATS: dict[str, ox.RdfFormat] = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "n3": ox.RdfFormat.N3,
+    "rdf": ox.RdfFormat.RDF_XML,
+    "owl": ox.RdfFormat.RDF_XML,
+    "xml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+_EXTENSIONS = sorted(key for key in FORMATS if key != "turtle")
+
+
+def guess_format(path: str | Path) -> ox.RdfFormat:
+    """The RDF format of a file, from its extension.
+
+    Raises:
+        InputError: the extension names no RDF format.
+    """
+    suffix = Path(path).suffix.lstrip(".").lower()
+    if suffix not in FORMATS:
+        raise InputError(f"unknown RDF format (known extensions: {', '.join(_EXTENSIONS)})", path=str(path))
+    return FORMATS[suffix]
+
+
+def parse(path: str | Path, *, format: ox.RdfFormat | None = None,
+          to_graph: ox.NamedNode | ox.DefaultGraph | None = None) -> list[ox.Quad]:
+    """Parse one RDF file completely (nothing is returned unless all of it parses).
+
+    Args:
+        path: The file.
+        format: Its format; guessed from the extension when omitted.
+        to_graph: Put triples into this graph (for triple formats).
+
+    Raises:
+        InputError: the file is missing, unreadable or not valid in its format; the message
+            names the file, line and column.
+    """
+    path = Path(path)
+    fmt = format or guess_format(path)
+    try:
+        quads = list(ox.parse(path=path, format=fmt, rename_blank_nodes=True))
+    except SyntaxError as err:
+        raise _syntax_error(err, path) from None
+    except FileNotFoundError:
+        raise InputError("no such file", path=str(path)) from None
+    except OSError as err:
+        raise InputError(err.strerror or str(err), path=str(path)) from None
+    if to_graph is None:
+        return quads
+    return [ox.Quad(q.subject, q.predicate, q.object, to_graph)
+            if isinstance(q.graph_name, ox.DefaultGraph) else q for q in quads]
+
+
+def read_quads(files: Iterable[tuple[str | Path, ox.NamedNode | None]]) -> Iterator[ox.Quad]:
+    """Parse several files, each into the named graph paired with it, quads in file order."""
+    for path, graph in files:
+        yield from parse(path, to_graph=graph)
+
+
+def _syntax_error(err: SyntaxError, path: Path) -> InputError:
+    message = str(err.msg if hasattr(err, "msg") else err)
+    # pyoxigraph says "Parser error between line 3 column 11 and ...: what"; keep only "what".
+    if ": " in message and message.startswith("Parser error"):
+        message = message.split(": ", 1)[1]
+    return InputError(message, path=str(path), line=err.lineno, column=err.offset)
+
+
+def to_rdflib(quads: Iterable[ox.Quad]):  # -> rdflib.Graph
+    """An rdflib graph of the quads' triples (graph names dropped), via N-Triples.
+
+    rdflib is imported here, not at module level: it costs ~0.3 s and only validation,
+    reasoning and export need it.
+    """
+    import rdflib
+
+    text = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads],
+                        format=ox.RdfFormat.N_TRIPLES)
+    graph = rdflib.Graph()
+    graph.parse(data=text.decode("utf-8"), format="nt")
+    _bind_prefixes(graph)
+    return graph
+
+
+def _bind_prefixes(graph) -> None:
+    from dlkg.resources import DLKG, RES
+
+    graph.bind("dlkg", DLKG)
+    graph.bind("res", RES)

@@ -1,0 +1,82 @@
+"""OWL reasoning with owlready2 and HermiT: consistency, and the facts the reasoner infers.
+
+owlready2 does not read Turtle, so the graph is handed to it as N-Triples in a temporary
+file; every run uses a fresh ``World`` (the default world would keep earlier inferences).
+Imports never leave the machine: the graph is loaded from that one local file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from dlkg.errors import CheckFailed, DlkgError
+
+__all__ = ["infer", "check_consistency", "ReasonerUnavailable"]
+
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_TRIVIAL_TYPES = {"http://www.w3.org/2002/07/owl#Thing", "http://www.w3.org/2002/07/owl#NamedIndividual",
+                  "http://www.w3.org/2002/07/owl#Ontology"}
+
+
+class ReasonerUnavailable(DlkgError):
+    """The reasoner could not run (Java missing). Exit code 1."""
+
+
+def _run_hermit(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
+    import owlready2
+
+    text = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads],
+                        format=ox.RdfFormat.N_TRIPLES)
+    with tempfile.TemporaryDirectory(prefix="dlkg-reason-") as folder:
+        path = os.path.join(folder, "graph.nt")
+        with open(path, "wb") as handle:
+            handle.write(text)
+        world = owlready2.World()
+        world.get_ontology("file://" + path).load(format="ntriples")
+        inferred = world.get_ontology("urn:dlkg:inferred#")
+        try:
+            with inferred:
+                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+        except owlready2.OwlReadyInconsistentOntologyError:
+            raise CheckFailed("the ontology and data are inconsistent (HermiT found a contradiction)",
+                              ["OWL: the ontology and data are inconsistent (HermiT)"]) from None
+        except FileNotFoundError as err:
+            raise ReasonerUnavailable(f"cannot run the HermiT reasoner: Java is not installed ({err.filename or 'java'} not found); install a Java runtime 11 or newer") from None
+        triples = []
+        for s, p, o in inferred.get_triples():
+            predicate = world._unabbreviate(p)
+            if predicate != _RDF_TYPE or o < 0 or s < 0:
+                continue
+            obj = world._unabbreviate(o)
+            if obj in _TRIVIAL_TYPES:
+                continue
+            triples.append(ox.Triple(ox.NamedNode(world._unabbreviate(s)), ox.NamedNode(predicate), ox.NamedNode(obj)))
+        return triples
+
+
+def infer(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
+    """The class memberships HermiT infers that the graph does not state, sorted.
+
+    Args:
+        quads: The ontology and data.
+
+    Returns:
+        ``rdf:type`` triples (for example each framework's defined classes), sorted.
+
+    Raises:
+        CheckFailed: the graph is inconsistent.
+        ReasonerUnavailable: Java is missing.
+    """
+    quads = list(quads)
+    stated = {(q.subject, q.predicate, q.object) for q in quads}
+    inferred = {t for t in _run_hermit(quads) if (t.subject, t.predicate, t.object) not in stated}
+    return sorted(inferred, key=lambda t: (t.subject.value, t.object.value))
+
+
+def check_consistency(quads: Iterable[ox.Quad]) -> None:
+    """Raise :class:`CheckFailed` when the graph is inconsistent under OWL 2 semantics."""
+    _run_hermit(quads)

@@ -1,0 +1,95 @@
+"""SPARQL text helpers: the one place that puts user values into queries, and query inspection.
+
+User values (parameters, facet values) become RDF terms (pyoxigraph terms: IRIs are
+validated, literals escaped by Oxigraph's N-Triples writer) and enter the query as a
+``VALUES`` block at the start of the WHERE clause, so a value can never change the query's
+shape, whatever engine runs it.
+
+>>> bind_values("SELECT ?f WHERE { ?f <http://x/p> ?v }", {"v": ox.Literal('a" } UNION { ?s ?p ?o')})
+'SELECT ?f WHERE { VALUES (?v) { ("a\\\\" } UNION { ?s ?p ?o") } ?f <http://x/p> ?v }'
+>>> query_form("PREFIX a: <http://x/select#> # ASK?\\nCONSTRUCT WHERE { ?s ?p ?o }")
+'construct'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import pyoxigraph as ox
+
+from dlkg.errors import InputError
+
+__all__ = ["Term", "bind_values", "query_form", "has_order_by", "blank_out", "variables"]
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+_COMMENT = re.compile(r"#[^\n]*")
+_STRING = re.compile(r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"", re.S)
+_IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
+_ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.I)
+_WHERE = re.compile(r"\bWHERE\b", re.I)
+_VARIABLE = re.compile(r"[?$]([A-Za-z_0-9\u00B7\u00C0-\uFFFF]+)")
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z_0-9]*$")
+
+
+def blank_out(query: str) -> str:
+    """The query with strings, IRIs and comments replaced by spaces of the same length.
+
+    Keyword and variable searches then cannot be fooled by text inside them, and positions
+    still match the original.
+    """
+    def spaces(match: re.Match) -> str:
+        return re.sub(r"[^\n]", " ", match.group(0))
+
+    out = _STRING.sub(spaces, query)
+    out = _IRI.sub(spaces, out)
+    return _COMMENT.sub(spaces, out)
+
+
+def query_form(query: str) -> str:
+    """The query form: ``select``, ``ask``, ``construct``, ``describe``, or ``""`` if none."""
+    match = _FORM.search(blank_out(query))
+    return match.group(1).lower() if match else ""
+
+
+def has_order_by(query: str) -> bool:
+    """Whether the query orders its own rows (its order is then kept, not re-sorted)."""
+    return bool(_ORDER_BY.search(blank_out(query)))
+
+
+def variables(query: str) -> set[str]:
+    """The names of the variables the query mentions (outside strings, IRIs and comments)."""
+    return set(_VARIABLE.findall(blank_out(query)))
+
+
+def _where_brace(query: str) -> int:
+    text = blank_out(query)
+    where = _WHERE.search(text)
+    start = where.end() if where else (_FORM.search(text).end() if _FORM.search(text) else 0)
+    brace = text.find("{", start)
+    if brace < 0:
+        raise InputError("the query has no WHERE clause to bind values in", path="query")
+    return brace
+
+
+def bind_values(query: str, bindings: Mapping[str, Term]) -> str:
+    """The query with the bindings as a ``VALUES`` block opening its WHERE clause.
+
+    Args:
+        query: SPARQL query text.
+        bindings: Variable name (without ``?``) to RDF term.
+
+    Raises:
+        InputError: a variable name is not a plain name, or the query has no WHERE clause.
+    """
+    if not bindings:
+        return query
+    names = sorted(bindings)
+    for name in names:
+        if not _NAME.match(name):
+            raise InputError(f"not a variable name: {name!r}", path="bindings")
+    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(str(bindings[n]) for n in names)}) }}"
+    brace = _where_brace(query) + 1
+    return query[:brace] + block + query[brace:]

@@ -1,0 +1,211 @@
+"""Table 14.1 rebuilt from the graph alone, by SPARQL: columns, rows and cells in the source's order.
+
+>>> table = build_table(lang="en")
+>>> table.headers[:3]
+['Framework', 'Developer', 'Implementation language']
+>>> table.rows[0].cells[4].text
+'Python, MATLAB'
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from dataclasses import dataclass, field
+
+from dlkg.errors import UsageError
+from dlkg.stores import Store, open_store
+
+__all__ = ["Cell", "Row", "Table", "build_table", "render", "TABLE_FORMATS", "LANGUAGES"]
+
+TABLE_FORMATS = ("md", "csv", "html")
+LANGUAGES = ("zh", "en")
+
+_PREFIXES = """PREFIX dlkg: <https://w3id.org/dlkg/ontology#>
+PREFIX res: <https://w3id.org/dlkg/resource/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+
+_COLUMNS = _PREFIXES + """
+SELECT ?column ?position ?header ?capability ?yes ?no ?marker WHERE {
+    ?column a dlkg:TableColumn ; dcterms:isPartOf res:Table14-1 ; dlkg:position ?position ;
+            rdfs:label ?header .
+    FILTER(LANG(?header) = ?lang)
+    OPTIONAL { ?column dlkg:capabilityColumn ?capability ;
+                       dlkg:positiveWord ?yes ; dlkg:negativeWord ?no .
+               FILTER(LANG(?yes) = ?lang && LANG(?no) = ?lang) }
+    OPTIONAL { ?column dlkg:footnote/dlkg:marker ?marker }
+} ORDER BY ?position
+"""
+
+_LIST_CELLS = _PREFIXES + """
+SELECT DISTINCT ?framework ?column ?position ?text WHERE {
+    ?entry a dlkg:ListEntry ; dlkg:entryOf ?framework ; dlkg:column ?column ; dlkg:position ?position .
+    ?column dcterms:isPartOf res:Table14-1 .
+    OPTIONAL { ?entry dlkg:printedAs ?printed }
+    OPTIONAL { ?entry dlkg:value/rdfs:label ?label . FILTER(LANG(?label) = "en") }
+    BIND(COALESCE(?printed, ?label) AS ?text)
+} ORDER BY ?framework ?column ?position
+"""
+
+_CAPABILITY_CELLS = _PREFIXES + """
+SELECT ?framework ?column ?level ?marker WHERE {
+    ?statement a dlkg:CapabilityStatement ; dlkg:statementAbout ?framework ; dlkg:column ?column ;
+               dlkg:supportLevel ?actual .
+    ?column dcterms:isPartOf res:Table14-1 .
+    OPTIONAL { ?statement dlkg:printedSupportLevel ?printed }
+    OPTIONAL { ?statement dlkg:footnote/dlkg:marker ?marker }
+    BIND(COALESCE(?printed, ?actual) AS ?level)
+}
+"""
+
+_FOOTNOTES = _PREFIXES + """
+SELECT ?marker ?text WHERE {
+    ?footnote a dlkg:Footnote ; dcterms:isPartOf res:Table14-1 ; dlkg:marker ?marker ; dlkg:text ?text .
+    FILTER(LANG(?text) = ?lang)
+} ORDER BY ?marker
+"""
+
+_TITLE = _PREFIXES + """
+SELECT ?title WHERE { res:Table14-1 dcterms:title ?title . FILTER(LANG(?title) = ?lang) }
+"""
+
+_SUPPORTED = "https://w3id.org/dlkg/ontology#Supported"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell: its plain text and the footnote marker attached to it (``""`` if none)."""
+
+    text: str
+    marker: str = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One framework's row."""
+
+    framework: str
+    cells: tuple[Cell, ...]
+
+
+@dataclass
+class Table:
+    """Table 14.1 in one language: title, headers (with their markers), rows, footnotes."""
+
+    title: str
+    headers: list[str]
+    header_markers: list[str]
+    rows: list[Row]
+    footnotes: list[tuple[str, str]] = field(default_factory=list)
+
+
+def build_table(*, lang: str = "zh", store: Store | None = None) -> Table:
+    """Rebuild Table 14.1 from the graph.
+
+    Args:
+        lang: ``zh`` for the source's headers and words (支持/不支持/提供/不提供), ``en`` for
+            English headers and Yes/No.
+        store: Where to read the graph; the packaged graph when omitted.
+
+    Raises:
+        UsageError: an unknown language.
+    """
+    if lang not in LANGUAGES:
+        raise UsageError(f"unknown language {lang!r} (known: {', '.join(LANGUAGES)})", path="--lang")
+    store = store or open_store()
+    import pyoxigraph as ox
+
+    lang_term = {"lang": ox.Literal(lang)}
+    columns = store.query(_COLUMNS, bindings=lang_term).rows
+    index = {col[0].value: i for i, col in enumerate(columns)}
+    words = {col[0].value: {_SUPPORTED: col[4].value} if col[4] else {} for col in columns}
+    negative = {col[0].value: col[5].value if col[5] else "" for col in columns}
+
+    cells: dict[str, dict[int, list[str] | Cell]] = {}
+    row_position: dict[str, int] = {}
+    for framework, column, position, text in store.query(_LIST_CELLS).rows:
+        cells.setdefault(framework.value, {}).setdefault(index[column.value], []).append(text.value)
+        if index[column.value] == 0:  # the framework column's entries give the row order
+            row_position[framework.value] = int(position.value)
+    for framework, column, level, marker in store.query(_CAPABILITY_CELLS).rows:
+        word = words[column.value].get(level.value, negative[column.value])
+        cells.setdefault(framework.value, {})[index[column.value]] = Cell(word, marker.value if marker else "")
+
+    rows = []
+    for framework, by_column in cells.items():
+        row_cells = tuple(value if isinstance(value, Cell) else Cell(", ".join(value))
+                          for _, value in sorted(by_column.items()))
+        rows.append(Row(framework, row_cells))
+    rows.sort(key=lambda r: row_position.get(r.framework, len(row_position) + 1))
+
+    title_rows = store.query(_TITLE, bindings=lang_term).rows
+    return Table(
+        title=title_rows[0][0].value if title_rows else "",
+        headers=[col[2].value for col in columns],
+        header_markers=[col[6].value if col[6] else "" for col in columns],
+        rows=rows,
+        footnotes=[(m.value, t.value) for m, t in store.query(_FOOTNOTES, bindings=lang_term).rows],
+    )
+
+
+def render(table: Table, format: str = "md") -> str:
+    """The table as Markdown, CSV or HTML text.
+
+    Markdown and HTML carry the footnote markers and the footnotes beneath; CSV holds plain
+    values, a header row and one row per framework.
+
+    Raises:
+        UsageError: an unknown format.
+    """
+    if format == "md":
+        return _markdown(table)
+    if format == "csv":
+        return _csv(table)
+    if format == "html":
+        return _html(table)
+    raise UsageError(f"unknown table format {format!r} (known: {', '.join(TABLE_FORMATS)})", path="--format")
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _marked(text: str, marker: str, escape=_md_escape) -> str:
+    return f"{escape(text)}<sup>{marker}</sup>" if marker else escape(text)
+
+
+def _markdown(table: Table) -> str:
+    lines = [f"**{table.title}**", ""]
+    lines.append("| " + " | ".join(_marked(h, m) for h, m in zip(table.headers, table.header_markers)) + " |")
+    lines.append("|" + "---|" * len(table.headers))
+    for row in table.rows:
+        lines.append("| " + " | ".join(_marked(c.text, c.marker) for c in row.cells) + " |")
+    lines.append("")
+    lines.extend(f"<sup>{marker}</sup> {_md_escape(text)}  " for marker, text in table.footnotes)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _csv(table: Table) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(table.headers)
+    for row in table.rows:
+        writer.writerow([c.text for c in row.cells])
+    return out.getvalue()
+
+
+def _html(table: Table) -> str:
+    esc = html.escape
+
+    def marked(text: str, marker: str) -> str:
+        return f'{esc(text)}<sup><a href="#footnote-{marker}">{marker}</a></sup>' if marker else esc(text)
+
+    head = "".join(f"<th>{marked(h, m)}</th>" for h, m in zip(table.headers, table.header_markers))
+    body = "\n".join("<tr>" + "".join(f"<td>{marked(c.text, c.marker)}</td>" for c in row.cells) + "</tr>"
+                     for row in table.rows)
+    notes = "\n".join(f'<li id="footnote-{m}"><sup>{m}</sup> {esc(t)}</li>' for m, t in table.footnotes)
+    return (f"<table>\n<caption>{esc(table.title)}</caption>\n<thead><tr>{head}</tr></thead>\n"
+            f"<tbody>\n{body}\n</tbody>\n</table>\n<ol class=\"footnotes\">\n{notes}\n</ol>\n")
