@@ -97,5 +97,16 @@ def table(lang: str, fmt: str, output: str | None) -> None:
     write_output(render(build_table(lang=lang), fmt), output)
 
 
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
+@handles_errors
+def mappings(output: str | None) -> None:
+    """Print the ontology's alignment with Wikidata, schema.org, DOAP and SWO as SSSOM TSV."""
+    from dlkg.mappings import sssom_table
+    from dlkg.output import write_output
+
+    write_output(sssom_table(), output)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,5 @@
+"""``python -m dlkg`` runs the ``dlkg`` command."""
+
+from dlkg.cli import main
+
+main()
