@@ -108,5 +108,142 @@ def mappings(output: str | None) -> None:
     write_output(sssom_table(), output)
 
 
+def store_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--store STORE``: where to read the graph (default: the packaged graph in memory)."""
+    return click.option("--store", "store", metavar="STORE", default=None,
+                        help="Store to read: a folder (embedded Oxigraph) or nothing for the packaged graph.")(command)
+
+
+def result_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--format``, ``-o`` and ``--timeout``, shared by every query verb."""
+    from dlkg.results import GRAPH_FORMATS, SELECT_FORMATS
+
+    command = click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+                           help="Stop the query after SECONDS (exit 1).")(command)
+    command = click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")(command)
+    return click.option("--format", "fmt", type=click.Choice(SELECT_FORMATS + GRAPH_FORMATS), default=None,
+                        help="table (default on a terminal), csv (default otherwise), tsv, json, xml, md; "
+                             "turtle, nt, jsonld for CONSTRUCT/DESCRIBE.")(command)
+
+
+def _emit(result, fmt: str | None, output: str | None) -> None:
+    from dlkg.output import write_output
+    from dlkg.results import format_result
+
+    if fmt is None:
+        if result.kind == "graph":
+            fmt = "turtle"
+        else:
+            fmt = "table" if output is None and sys.stdout.isatty() else "csv"
+    write_output(format_result(result, fmt), output)
+
+
+def _open(store: str | None):
+    from dlkg.stores import open_store
+
+    return open_store(store)
+
+
+@main.command("queries")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@handles_errors
+def list_queries(fmt: str) -> None:
+    """List the canned queries: name, summary, parameters."""
+    import json
+
+    from dlkg.catalogue import Catalogue
+
+    entries = [{"name": q.name, "summary": q.summary, "summary_zh": q.summary_zh,
+                "parameters": [{"name": p, "required": p not in q.optional, "default": q.defaults.get(p)}
+                               for p in q.parameters]} for q in Catalogue()]
+    if fmt == "json":
+        click.echo(json.dumps(entries, ensure_ascii=False, indent=2))
+        return
+    width = max(len(e["name"]) for e in entries)
+    for entry in entries:
+        params = " ".join(f"{p['name']}={p['default'] or '?'}" for p in entry["parameters"])
+        click.echo(f"{entry['name']:<{width}}  {entry['summary']}" + (f"  [{params}]" if params else ""))
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    from dlkg.errors import UsageError
+
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"expected KEY=VALUE, got {pair!r}", path="--param")
+        params[key] = value
+    return params
+
+
+@main.command("query")
+@click.argument("name")
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter value (repeatable).")
+@store_option
+@result_options
+@handles_errors
+def query_command(name: str, params: tuple[str, ...], store: str | None, fmt: str | None,
+                  output: str | None, timeout: float | None) -> None:
+    """Run the canned query NAME (see 'dlkg queries')."""
+    from dlkg.query import run_canned
+
+    _emit(run_canned(name, _parse_params(params), store=_open(store), timeout=timeout), fmt, output)
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("-f", "--file", "file", type=click.Path(dir_okay=False), help="Read the query from FILE.")
+@store_option
+@result_options
+@handles_errors
+def sparql(query: str | None, file: str | None, store: str | None, fmt: str | None, output: str | None,
+           timeout: float | None) -> None:
+    """Run any SELECT, ASK, CONSTRUCT or DESCRIBE query: QUERY, -f FILE, or - for stdin."""
+    from dlkg.errors import InputError, UsageError
+    from dlkg.query import run_sparql
+
+    if (query is None) == (file is None):
+        raise UsageError("give exactly one of QUERY, -f FILE or - (stdin)", path="sparql")
+    if file is not None:
+        try:
+            with open(file, encoding="utf-8") as handle:
+                query = handle.read()
+        except OSError as err:
+            raise InputError(err.strerror or str(err), path=file) from None
+    elif query == "-":
+        query = sys.stdin.read()
+    _emit(run_sparql(query, store=_open(store), timeout=timeout), fmt, output)
+
+
+@main.command()
+@click.option("--interface", multiple=True, metavar="X", help="Has interface X (支持接口), e.g. Python.")
+@click.option("--platform", multiple=True, metavar="X", help="Runs on platform X (支持平台), e.g. Android.")
+@click.option("--language", multiple=True, metavar="X", help="Implemented in language X (开发语言).")
+@click.option("--developer", multiple=True, metavar="X", help="Developed by X (开发者).")
+@click.option("--supports", multiple=True, metavar="CAP", help="Supports capability CAP (autodiff, rnn, multi-gpu, ...).")
+@click.option("--lacks", multiple=True, metavar="CAP", help="The source says it does not support CAP.")
+@store_option
+@result_options
+@handles_errors
+def find(store: str | None, fmt: str | None, output: str | None, timeout: float | None, **facets: tuple[str, ...]) -> None:
+    """Find frameworks by facets; every option given must hold. Values match labels, any case."""
+    from dlkg.find import find as run
+
+    _emit(run(store=_open(store), timeout=timeout, **facets), fmt, output)
+
+
+@main.command()
+@click.argument("framework")
+@store_option
+@handles_errors
+def show(framework: str, store: str | None) -> None:
+    """Show one framework's profile, strengths and weaknesses."""
+    from dlkg.output import write_output
+    from dlkg.profile import render_profile
+
+    write_output(render_profile(framework, store=_open(store)))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

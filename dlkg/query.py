@@ -1,0 +1,68 @@
+"""Running canned and ad-hoc queries against a store, with parameters bound as RDF terms.
+
+>>> result = run_canned("python-on-android")
+>>> result.values("label")
+['Deeplearning4j', 'MXNet']
+>>> run_canned("frameworks-by-interface", {"colour": "red"})
+Traceback (most recent call last):
+...
+dlkg.errors.UsageError: --param: unknown parameter 'colour'; frameworks-by-interface expects: interface
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pyoxigraph as ox
+
+from dlkg.catalogue import Catalogue, CannedQuery
+from dlkg.errors import InputError, UsageError
+from dlkg.sparql import query_form
+from dlkg.stores import QueryResult, Store, open_store
+
+__all__ = ["run_canned", "run_sparql", "bind_parameters"]
+
+
+def bind_parameters(query: CannedQuery, params: Mapping[str, str]) -> dict[str, ox.Literal]:
+    """Parameter values (with the query's defaults) as literal terms keyed by SPARQL variable.
+
+    Raises:
+        UsageError: an unknown parameter, or a required one with no value and no default.
+    """
+    expected = ", ".join(query.parameters) or "no parameters"
+    for key in params:
+        if key not in query.parameters:
+            raise UsageError(f"unknown parameter {key!r}; {query.name} expects: {expected}", path="--param")
+    values = {**query.defaults, **params}
+    missing = [p for p in query.parameters if p not in values and p not in query.optional]
+    if missing:
+        raise UsageError(f"missing parameter {missing[0]!r}; {query.name} expects: {expected}", path="--param")
+    return {query.variable(key): ox.Literal(value) for key, value in values.items()}
+
+
+def run_canned(name: str, params: Mapping[str, str] | None = None, *, store: Store | None = None,
+               timeout: float | None = None, catalogue: Catalogue | None = None) -> QueryResult:
+    """Run a canned query by name.
+
+    Args:
+        name: The query's name (its file name without ``.rq``).
+        params: Parameter values, as plain strings; bound as literals, never pasted in.
+        store: Where to run it; the packaged graph in memory when omitted.
+        timeout: Seconds after which the query is stopped.
+    """
+    query = (catalogue or Catalogue()).get(name)
+    bindings = bind_parameters(query, params or {})
+    return (store or open_store()).query(query.text, bindings=bindings, timeout=timeout)
+
+
+def run_sparql(text: str, *, store: Store | None = None, timeout: float | None = None) -> QueryResult:
+    """Run an ad-hoc SELECT, ASK, CONSTRUCT or DESCRIBE query.
+
+    Raises:
+        InputError: not a query of those forms (updates are refused), or a syntax error with
+            line and column.
+    """
+    if not query_form(text):
+        raise InputError("not a SELECT, ASK, CONSTRUCT or DESCRIBE query (updates go through 'dlkg load')",
+                         path="query")
+    return (store or open_store()).query(text, timeout=timeout)

@@ -1,0 +1,114 @@
+"""Writing query results: table, csv, tsv, json, xml, md for SELECT and ASK; turtle, nt,
+jsonld for CONSTRUCT and DESCRIBE.
+
+JSON is the W3C SPARQL 1.1 Query Results JSON format, written from the terms directly;
+Oxigraph's own serializers turn it into XML, CSV and TSV, so those follow the W3C formats
+without code of our own.
+
+>>> from dlkg.stores.base import QueryResult
+>>> r = QueryResult("select", ("label",), ((ox.Literal("MXNet", language="en"),),))
+>>> print(format_result(r, "csv").decode().strip())
+label
+MXNet
+"""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+
+from dlkg.errors import UsageError
+from dlkg.stores.base import QueryResult
+
+__all__ = ["SELECT_FORMATS", "GRAPH_FORMATS", "format_result", "to_json"]
+
+SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
+GRAPH_FORMATS = ("turtle", "nt", "jsonld")
+_OXIGRAPH_RESULTS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+                     "xml": ox.QueryResultsFormat.XML}
+_GRAPH = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
+
+
+def _term_json(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": {"subject": _term_json(term.subject),
+                                        "predicate": _term_json(term.predicate), "object": _term_json(term.object)}}
+
+
+def to_json(result: QueryResult) -> bytes:
+    """SPARQL 1.1 Query Results JSON."""
+    if result.kind == "ask":
+        doc = {"head": {}, "boolean": bool(result.boolean)}
+    else:
+        doc = {"head": {"vars": list(result.variables)},
+               "results": {"bindings": [{name: _term_json(term) for name, term in zip(result.variables, row)
+                                         if term is not None} for row in result.rows]}}
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _plain(term) -> str:
+    return "" if term is None else term.value
+
+
+def _markdown(result: QueryResult) -> bytes:
+    if result.kind == "ask":
+        return b"| answer |\n|---|\n| " + (b"yes" if result.boolean else b"no") + b" |\n"
+    lines = ["| " + " | ".join(result.variables) + " |", "|" + "---|" * len(result.variables)]
+    lines += ["| " + " | ".join(_plain(t).replace("|", "\\|").replace("\n", " ") for t in row) + " |"
+              for row in result.rows]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _table(result: QueryResult) -> bytes:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(record=True, width=200, force_terminal=False, color_system=None)
+    if result.kind == "ask":
+        return b"yes\n" if result.boolean else b"no\n"
+    table = Table(*result.variables, show_lines=False, header_style="bold")
+    for row in result.rows:
+        table.add_row(*(_plain(t) for t in row))
+    with console.capture() as capture:
+        console.print(table)
+        console.print(f"{len(result.rows)} row(s)")
+    return capture.get().encode("utf-8")
+
+
+def format_result(result: QueryResult, format: str) -> bytes:
+    """The result in a named format.
+
+    Raises:
+        UsageError: the format does not fit the result (a table of triples, Turtle of rows).
+    """
+    if result.kind == "graph":
+        if format not in _GRAPH:
+            raise UsageError(f"format {format!r} does not fit a CONSTRUCT/DESCRIBE result (use: {', '.join(GRAPH_FORMATS)})",
+                             path="--format")
+        from dlkg.export import PREFIXES
+
+        prefixes = PREFIXES if format == "turtle" else None
+        return ox.serialize(list(result.triples), format=_GRAPH[format], prefixes=prefixes) or b""
+    if format not in SELECT_FORMATS:
+        raise UsageError(f"format {format!r} does not fit a SELECT/ASK result (use: {', '.join(SELECT_FORMATS)})",
+                         path="--format")
+    if format == "json":
+        return to_json(result)
+    if format == "md":
+        return _markdown(result)
+    if format == "table":
+        return _table(result)
+    parsed = ox.parse_query_results(to_json(result), format=ox.QueryResultsFormat.JSON)
+    data = parsed.serialize(format=_OXIGRAPH_RESULTS[format])
+    return data if data.endswith(b"\n") else data + b"\n"
