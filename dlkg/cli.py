@@ -17,6 +17,10 @@ from dlkg.errors import DlkgError
 
 __all__ = ["main"]
 
+#: dlkg.results.SELECT_FORMATS + GRAPH_FORMATS, spelled out so that building the command
+#: does not import the result writers (start-up time matters: see benchmarks/).
+RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md", "turtle", "nt", "jsonld")
+
 
 def _fail(err: DlkgError) -> None:
     click.echo(f"dlkg: error: {err}", err=True)
@@ -116,12 +120,10 @@ def store_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def result_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """``--format``, ``-o`` and ``--timeout``, shared by every query verb."""
-    from dlkg.results import GRAPH_FORMATS, SELECT_FORMATS
-
     command = click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
                            help="Stop the query after SECONDS (exit 1).")(command)
     command = click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")(command)
-    return click.option("--format", "fmt", type=click.Choice(SELECT_FORMATS + GRAPH_FORMATS), default=None,
+    return click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default=None,
                         help="table (default on a terminal), csv (default otherwise), tsv, json, xml, md; "
                              "turtle, nt, jsonld for CONSTRUCT/DESCRIBE.")(command)
 

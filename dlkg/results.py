@@ -7,9 +7,8 @@ without code of our own.
 
 >>> from dlkg.stores.base import QueryResult
 >>> r = QueryResult("select", ("label",), ((ox.Literal("MXNet", language="en"),),))
->>> print(format_result(r, "csv").decode().strip())
-label
-MXNet
+>>> format_result(r, "csv").decode().splitlines()
+['label', 'MXNet']
 """
 
 from __future__ import annotations

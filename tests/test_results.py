@@ -81,3 +81,10 @@ def test_format_must_fit_result(flagship, store):
         format_result(flagship, "turtle")
     with pytest.raises(UsageError):
         format_result(run_sparql("CONSTRUCT WHERE { ?s a ?o } LIMIT 1", store=store), "csv")
+
+
+def test_cli_format_choices_match_the_writers():
+    from dlkg.cli import RESULT_FORMATS
+    from dlkg.results import GRAPH_FORMATS, SELECT_FORMATS
+
+    assert RESULT_FORMATS == SELECT_FORMATS + GRAPH_FORMATS

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import pickle
 import re
 from collections.abc import Mapping
@@ -75,6 +74,8 @@ def run_query_with_timeout(store: ox.Store, query: str, bindings: Mapping[str, T
     pyoxigraph cannot interrupt a running query (no timeout parameter, signals are not
     honoured), so the only sure stop is ending the process that runs it.
     """
+    import multiprocessing  # only here: it costs start-up time on every other path
+
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_worker, args=(store, query, bindings, sender), daemon=True)
