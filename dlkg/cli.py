@@ -43,75 +43,6 @@ def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="dlkg")
-def main() -> None:
-    """dlkg: a knowledge graph of deep-learning frameworks (Table 14.1 of 《解析卷积神经网络》).
-
-    Exit codes: 0 ok, 1 a check or query failed, 2 usage or input error.
-    """
-
-
-@main.command()
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
-@click.option("--no-reason", is_flag=True, help="Skip the OWL consistency check (HermiT, needs Java).")
-@handles_errors
-def validate(files: tuple[str, ...], no_reason: bool) -> None:
-    """Validate the graph: parse, SHACL shapes, QC checks, OWL consistency.
-
-    FILES are data files to check instead of the packaged data. Exit 1 on any problem.
-    """
-    from dlkg.errors import CheckFailed
-    from dlkg.validate import validate as run
-
-    report = run(files or None, reason=not no_reason)
-    if not report.conforms:
-        raise CheckFailed(f"{len(report.problems)} problem(s) found", [str(p) for p in report.problems])
-    checks = "SHACL shapes, QC checks" + ("" if no_reason else ", OWL consistency (HermiT)")
-    click.echo(f"ok: {report.triples} triples conform ({checks})")
-
-
-@main.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
-@click.option("--format", "fmt", type=click.Choice(["turtle", "nt"]), default="turtle", show_default=True)
-@handles_errors
-def reason(output: str | None, fmt: str) -> None:
-    """Print the triples the OWL reasoner (HermiT) infers, such as MobileFramework members."""
-    from dlkg.export import serialize_triples
-    from dlkg.reason import infer
-    from dlkg.stores.oxigraph import packaged_files
-    from dlkg import rdf
-    from dlkg.output import write_output
-
-    triples = infer(rdf.read_quads(packaged_files()))
-    write_output(serialize_triples(triples, fmt), output)
-
-
-@main.command()
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="zh: the source's headers and words; en: English headers and Yes/No.")
-@click.option("--format", "fmt", type=click.Choice(["md", "csv", "html"]), default="md", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
-@handles_errors
-def table(lang: str, fmt: str, output: str | None) -> None:
-    """Rebuild Table 14.1 from the graph, by SPARQL."""
-    from dlkg.output import write_output
-    from dlkg.table import build_table, render
-
-    write_output(render(build_table(lang=lang), fmt), output)
-
-
-@main.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
-@handles_errors
-def mappings(output: str | None) -> None:
-    """Print the ontology's alignment with Wikidata, schema.org, DOAP and SWO as SSSOM TSV."""
-    from dlkg.mappings import sssom_table
-    from dlkg.output import write_output
-
-    write_output(sssom_table(), output)
-
-
 def store_option(command: Callable[..., Any]) -> Callable[..., Any]:
     """``--store STORE``: where to read the graph (default: the packaged graph in memory)."""
     return click.option("--store", "store", metavar="STORE", default=None,
@@ -140,10 +71,84 @@ def _emit(result, fmt: str | None, output: str | None) -> None:
     write_output(format_result(result, fmt), output)
 
 
-def _open(store: str | None):
+def _open(store: str | None, **options: Any):
     from dlkg.stores import open_store
 
-    return open_store(store)
+    return open_store(store, **options)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dlkg")
+def main() -> None:
+    """dlkg: a knowledge graph of deep-learning frameworks (Table 14.1 of 《解析卷积神经网络》).
+
+    Exit codes: 0 ok, 1 a check or query failed, 2 usage or input error.
+    """
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--no-reason", is_flag=True, help="Skip the OWL consistency check (HermiT, needs Java).")
+@store_option
+@handles_errors
+def validate(files: tuple[str, ...], no_reason: bool, store: str | None) -> None:
+    """Validate the graph: parse, SHACL shapes, QC checks, OWL consistency.
+
+    FILES are data files to check instead of the packaged data; --store checks what a store
+    holds in dlkg's two graphs. Exit 1 on any problem.
+    """
+    from dlkg.errors import CheckFailed, UsageError
+    from dlkg.validate import validate as run
+
+    if files and store:
+        raise UsageError("give FILEs or --store, not both", path="--store")
+    report = run(files or None, reason=not no_reason, store=_open(store) if store else None)
+    if not report.conforms:
+        raise CheckFailed(f"{len(report.problems)} problem(s) found", [str(p) for p in report.problems])
+    checks = "SHACL shapes, QC checks" + ("" if no_reason else ", OWL consistency (HermiT)")
+    click.echo(f"ok: {report.triples} triples conform ({checks})")
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
+@click.option("--format", "fmt", type=click.Choice(["turtle", "nt"]), default="turtle", show_default=True)
+@handles_errors
+def reason(output: str | None, fmt: str) -> None:
+    """Print the triples the OWL reasoner (HermiT) infers, such as MobileFramework members."""
+    from dlkg.export import serialize_triples
+    from dlkg.reason import infer
+    from dlkg.stores.oxigraph import packaged_files
+    from dlkg import rdf
+    from dlkg.output import write_output
+
+    triples = infer(rdf.read_quads(packaged_files()))
+    write_output(serialize_triples(triples, fmt), output)
+
+
+@main.command()
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="zh: the source's headers and words; en: English headers and Yes/No.")
+@click.option("--format", "fmt", type=click.Choice(["md", "csv", "html"]), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
+@store_option
+@handles_errors
+def table(lang: str, fmt: str, output: str | None, store: str | None) -> None:
+    """Rebuild Table 14.1 from the graph, by SPARQL."""
+    from dlkg.output import write_output
+    from dlkg.table import build_table, render
+
+    write_output(render(build_table(lang=lang, store=_open(store)), fmt), output)
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
+@handles_errors
+def mappings(output: str | None) -> None:
+    """Print the ontology's alignment with Wikidata, schema.org, DOAP and SWO as SSSOM TSV."""
+    from dlkg.mappings import sssom_table
+    from dlkg.output import write_output
+
+    write_output(sssom_table(), output)
 
 
 @main.command("queries")
@@ -245,6 +250,42 @@ def show(framework: str, store: str | None) -> None:
     from dlkg.profile import render_profile
 
     write_output(render_profile(framework, store=_open(store)))
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--into", "into", required=True, metavar="STORE",
+              help="A folder (embedded Oxigraph store, created if missing) or a SPARQL query endpoint URL.")
+@click.option("--graph", metavar="IRI", help="Named graph for FILEs (without FILEs: the documented graphs).")
+@click.option("--replace/--append", default=True, show_default=True,
+              help="Swap the graph's content atomically (default), or add to it.")
+@click.option("--dry-run", is_flag=True, help="Parse and count; write nothing.")
+@click.option("--update-url", metavar="URL", help="SPARQL Update endpoint, when it cannot be derived from --into.")
+@click.option("--gsp-url", metavar="URL", help="Graph Store Protocol endpoint, when it cannot be derived from --into.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help="Give up on any one request to a remote store after SECONDS.")
+@handles_errors
+def load(files: tuple[str, ...], into: str, graph: str | None, replace: bool, dry_run: bool,
+         update_url: str | None, gsp_url: str | None, timeout: float | None) -> None:
+    """Load the graph (or FILEs) into a store: a folder or a SPARQL endpoint.
+
+    With no FILEs, the ontology and the data go into their own named graphs. Credentials for
+    remote stores come from DLKG_STORE_USER / DLKG_STORE_PASSWORD or ~/.netrc.
+    """
+    from dlkg.errors import CheckFailed
+    from dlkg.load import load as run
+
+    if into in ("", "memory"):
+        from dlkg.errors import UsageError
+
+        raise UsageError("the in-memory store cannot be loaded into; name a folder or an http(s) URL", path="--into")
+    with _open(into, update_url=update_url, gsp_url=gsp_url, timeout=timeout) as store:
+        reports = run(store, files or None, graph=graph, replace=replace, dry_run=dry_run)
+    for report in reports:
+        click.echo(str(report))
+    bad = [r for r in reports if not r.dry_run and not r.verified]
+    if bad:
+        raise CheckFailed(f"read-back check failed for {len(bad)} graph(s)")
 
 
 if __name__ == "__main__":  # pragma: no cover

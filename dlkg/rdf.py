@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from dlkg.errors import InputError
 
-__all__ = ["FORMATS", "guess_format", "parse", "read_quads", "to_rdflib"]
+__all__ = ["FORMATS", "guess_format", "parse", "read_quads", "syntax_error", "to_rdflib"]
 
 #: Known RDF formats by file extension and short name (the names the CLI accepts).
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -68,7 +68,7 @@ def parse(path: str | Path, *, format: ox.RdfFormat | None = None,
     try:
         quads = list(ox.parse(path=path, format=fmt, rename_blank_nodes=True))
     except SyntaxError as err:
-        raise _syntax_error(err, path) from None
+        raise syntax_error(err, path) from None
     except FileNotFoundError:
         raise InputError("no such file", path=str(path)) from None
     except OSError as err:
@@ -85,7 +85,8 @@ def read_quads(files: Iterable[tuple[str | Path, ox.NamedNode | None]]) -> Itera
         yield from parse(path, to_graph=graph)
 
 
-def _syntax_error(err: SyntaxError, path: Path) -> InputError:
+def syntax_error(err: SyntaxError, path: Path) -> InputError:
+    """An :class:`InputError` naming file, line and column, from a pyoxigraph syntax error."""
     message = str(err.msg if hasattr(err, "msg") else err)
     # pyoxigraph says "Parser error between line 3 column 11 and ...: what"; keep only "what".
     if ": " in message and message.startswith("Parser error"):

@@ -15,10 +15,10 @@ import pyoxigraph as ox
 
 from dlkg import rdf
 from dlkg.errors import CheckFailed
-from dlkg.resources import DATA_GRAPH, QC_DIR, SHAPES_FILE
+from dlkg.resources import DATA_GRAPH, ONTOLOGY_GRAPH, QC_DIR, SHAPES_FILE
 from dlkg.stores.oxigraph import packaged_files, run_query
 
-__all__ = ["Problem", "ValidationReport", "validate", "qc_checks", "data_files"]
+__all__ = ["Problem", "ValidationReport", "validate", "qc_checks", "data_files", "store_quads"]
 
 
 @dataclass(frozen=True, order=True)
@@ -102,13 +102,23 @@ def _run_shacl(quads: list[ox.Quad]) -> list[Problem]:
     return problems
 
 
-def validate(files: Sequence[str | Path] | None = None, *, reason: bool = True) -> ValidationReport:
+def store_quads(store) -> list[ox.Quad]:
+    """The quads of dlkg's two named graphs as a store holds them."""
+    quads = []
+    for graph in (ONTOLOGY_GRAPH, DATA_GRAPH):
+        name = ox.NamedNode(graph)
+        quads.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in store.graph_triples(graph))
+    return quads
+
+
+def validate(files: Sequence[str | Path] | None = None, *, reason: bool = True, store=None) -> ValidationReport:
     """Validate the ontology with the packaged data, or with the given data files.
 
     Args:
         files: Data files to check instead of the packaged data (the packaged ontology,
             shapes and checks are always used).
         reason: Also check OWL consistency with HermiT (needs Java; about 1-2 s).
+        store: Check what this store holds in dlkg's two graphs instead of files.
 
     Returns:
         The report: every problem found by SHACL, the QC checks and the reasoner.
@@ -116,7 +126,7 @@ def validate(files: Sequence[str | Path] | None = None, *, reason: bool = True) 
     Raises:
         InputError: a file does not parse (the message names file, line and column).
     """
-    quads = list(rdf.read_quads(data_files(files)))
+    quads = store_quads(store) if store is not None else list(rdf.read_quads(data_files(files)))
     store = ox.Store()
     store.extend(quads)
     problems = _run_shacl(quads) + _run_qc(store)

@@ -13,9 +13,9 @@ from typing import Literal
 
 import pyoxigraph as ox
 
-from dlkg.sparql import Term
+from dlkg.sparql import Term, has_order_by
 
-__all__ = ["QueryResult", "Store", "Term", "sort_key"]
+__all__ = ["LoadReport", "QueryResult", "Store", "Term", "sort_key", "result_from_pyoxigraph"]
 
 def sort_key(term: Term | None) -> tuple:
     """A total, deterministic order over terms: unbound first, then IRIs, blank nodes, literals."""
@@ -68,6 +68,55 @@ class QueryResult:
         return self
 
 
+def result_from_pyoxigraph(answer, query: str) -> QueryResult:
+    """A :class:`QueryResult` from what pyoxigraph returned (a query or a parsed result set).
+
+    Rows are sorted unless the query orders them itself; triples are always sorted.
+    """
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult("ask", boolean=bool(answer))
+    if isinstance(answer, ox.QuerySolutions):
+        names = tuple(v.value for v in answer.variables)
+        rows = tuple(tuple(solution[i] for i in range(len(names))) for solution in answer)
+        result = QueryResult("select", names, rows)
+        return result if has_order_by(query) else result.sorted()
+    return QueryResult("graph", triples=tuple(answer)).sorted()
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What one load did.
+
+    Attributes:
+        graph: The named graph loaded into.
+        triples: Triples parsed from the source files.
+        stored: Triples the store holds in the graph afterwards (read back).
+        seconds: Wall-clock time of the load.
+        method: How it was written (for example ``bulk_load``, ``gsp-put+move``).
+        dry_run: Nothing was written.
+    """
+
+    graph: str
+    triples: int
+    stored: int | None
+    seconds: float
+    method: str
+    dry_run: bool = False
+
+    @property
+    def verified(self) -> bool:
+        """The store holds exactly as many triples in the graph as the files gave."""
+        return self.stored == self.triples
+
+    def __str__(self) -> str:
+        if self.dry_run:
+            return f"dry run: would load {self.triples} triples into <{self.graph}> ({self.method})"
+        rate = self.triples / self.seconds if self.seconds > 0 else float("inf")
+        check = "verified" if self.verified else f"MISMATCH: the store holds {self.stored}"
+        return (f"loaded {self.triples} triples into <{self.graph}> in {self.seconds:.2f} s "
+                f"({rate:,.0f} triples/s, {self.method}); read-back: {check}")
+
+
 class Store(ABC):
     """A place that holds the graph and answers queries over it.
 
@@ -93,6 +142,36 @@ class Store(ABC):
             QueryTimeout: the query ran past ``timeout``.
             QueryError: the engine failed.
         """
+
+    def load(self, files: list, *, graph: str, replace: bool = True, dry_run: bool = False) -> LoadReport:
+        """Load RDF files into a named graph.
+
+        Args:
+            files: Paths of RDF files (formats guessed from their extensions).
+            graph: The named graph's IRI.
+            replace: Swap the graph's content for the files' atomically (the default);
+                otherwise add to it.
+            dry_run: Parse and count, write nothing.
+
+        Raises:
+            InputError: a file does not parse (nothing is written).
+            UsageError: this store cannot be loaded into.
+            StoreError: the store failed; the graph is left as it was.
+        """
+        from dlkg.errors import UsageError
+
+        raise UsageError(f"the {self.kind} store cannot be loaded into; name a folder or an http(s) URL",
+                         path="--into")
+
+    def graph_triples(self, graph: str) -> list[ox.Triple]:
+        """The triples of one named graph, sorted."""
+        result = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ox.NamedNode(graph).value}> {{ ?s ?p ?o }} }}")
+        return list(result.triples)
+
+    def count(self, graph: str) -> int:
+        """How many triples one named graph holds."""
+        result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ox.NamedNode(graph).value}> {{ ?s ?p ?o }} }}")
+        return int(result.rows[0][0].value)
 
     def close(self) -> None:
         """Release what the store holds (files, connections)."""

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import pickle
 import re
+import time
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from dlkg import rdf
-from dlkg.errors import InputError, QueryError, QueryTimeout
+from dlkg.errors import InputError, QueryError, QueryTimeout, StoreError, UsageError
 from dlkg.resources import DATA_FILE, DATA_GRAPH, ONTOLOGY_FILE, ONTOLOGY_GRAPH
-from dlkg.sparql import Term, bind_values, has_order_by
-from dlkg.stores.base import QueryResult, Store
+from dlkg.sparql import Term, bind_values
+from dlkg.stores.base import LoadReport, QueryResult, Store, result_from_pyoxigraph
 
 __all__ = ["MemoryStore", "OxigraphStore", "run_query", "packaged_files"]
 
@@ -48,14 +50,7 @@ def run_query(store: ox.Store, query: str, bindings: Mapping[str, Term] | None =
         raise InputError(message, path="query") from None
     except OSError as err:
         raise QueryError(f"query failed: {err}") from None
-    if isinstance(answer, ox.QueryBoolean):
-        return QueryResult("ask", boolean=bool(answer))
-    if isinstance(answer, ox.QuerySolutions):
-        names = tuple(v.value for v in answer.variables)
-        rows = tuple(tuple(solution[i] for i in range(len(names))) for solution in answer)
-        result = QueryResult("select", names, rows)
-        return result if has_order_by(query) else result.sorted()
-    return QueryResult("graph", triples=tuple(answer)).sorted()
+    return result_from_pyoxigraph(answer, query)
 
 
 def _worker(store: ox.Store, query: str, bindings, conn) -> None:
@@ -143,7 +138,50 @@ class OxigraphStore(_PyoxigraphStore):
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        super().__init__(ox.Store(str(self.path)))
+        if self.path.exists() and not self.path.is_dir():
+            raise UsageError("not a folder (an embedded store is a folder)", path=str(self.path))
+        try:
+            super().__init__(ox.Store(str(self.path)))
+        except OSError as err:
+            raise StoreError(f"cannot open the embedded store {self.path}: {err}") from None
+
+    def load(self, files: list, *, graph: str, replace: bool = True, dry_run: bool = False) -> LoadReport:
+        """Load files with ``bulk_load`` (streaming), swapping the graph atomically.
+
+        Into an empty graph the files go straight in (on failure the graph is emptied again,
+        as it was). Otherwise they go into a staging graph first, and one SPARQL Update
+        (``MOVE`` to replace, ``ADD`` to append; Oxigraph runs it as one transaction) puts them
+        in place, so a failure midway leaves the graph exactly as it was.
+        """
+        start = time.perf_counter()
+        target = ox.NamedNode(graph)
+        sources = [(Path(f), rdf.guess_format(f)) for f in files]
+        for path, fmt in sources:
+            if fmt.supports_datasets:
+                raise UsageError(f"{fmt.name} holds named graphs; load a triples format into --graph", path=str(path))
+            if not path.is_file():
+                raise InputError("no such file", path=str(path))
+        if dry_run:
+            parsed = sum(len(rdf.parse(path, format=fmt)) for path, fmt in sources)
+            return LoadReport(graph, parsed, None, time.perf_counter() - start, "bulk_load", dry_run=True)
+        direct = self.count(graph) == 0
+        staging = target if direct else ox.NamedNode(f"urn:dlkg:staging:{uuid.uuid4()}")
+        try:
+            for path, fmt in sources:
+                try:
+                    self._store.bulk_load(path=str(path), format=fmt, to_graph=staging)
+                except SyntaxError as err:
+                    raise rdf.syntax_error(err, path) from None
+            parsed = self.count(staging.value)
+            if not direct:
+                operation = "MOVE" if replace else "ADD"
+                self._store.update(f"{operation} {staging} TO {target}" + ("" if replace else f" ; DROP GRAPH {staging}"))
+        except BaseException:
+            self._store.update(f"DROP SILENT GRAPH {staging}")
+            raise
+        self._store.flush()
+        method = "bulk_load" if direct else f"bulk_load+{'move' if replace else 'add'}"
+        return LoadReport(graph, parsed, self.count(graph), time.perf_counter() - start, method)
 
     def close(self) -> None:
         self._store.flush()

@@ -1,0 +1,282 @@
+"""A remote triple store over the SPARQL 1.1 protocols: Query (through SPARQLWrapper),
+Update, and the Graph Store HTTP Protocol (through httpx).
+
+Queries run over the dataset whose default graph is the merge of dlkg's two named graphs
+(``default-graph-uri``), so every store kind gives the same answers whatever else it holds.
+
+Loads are atomic and idempotent on any store with Update: the files are parsed locally first
+(a broken line is caught before anything is sent), written as N-Triples into a fresh staging
+graph (Graph Store Protocol PUT, or ``INSERT DATA`` batches where there is no GSP endpoint),
+then moved into place with one SPARQL Update (``MOVE``, or ``ADD`` to append). A failure
+before the move leaves the target graph as it was; the staging graph is dropped.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+import time
+import urllib.error
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import pyoxigraph as ox
+
+from dlkg import rdf
+from dlkg.errors import InputError, QueryError, QueryTimeout, StoreError, UsageError
+from dlkg.resources import DATA_GRAPH, ONTOLOGY_GRAPH
+from dlkg.sparql import Term, bind_values, query_form
+from dlkg.stores.base import LoadReport, QueryResult, Store, result_from_pyoxigraph
+from dlkg.stores.http import ChallengeAuth, credentials, send_with_retries
+
+__all__ = ["RemoteStore", "derive_endpoints"]
+
+_CANCELLED = b"The SPARQL operation has been cancelled"
+_INSERT_BATCH = 5000
+
+
+def derive_endpoints(query_url: str, *, authenticated: bool) -> tuple[str | None, str | None]:
+    """The update and Graph Store Protocol URLs that usually go with a query URL.
+
+    >>> derive_endpoints("http://127.0.0.1:7878/query", authenticated=False)
+    ('http://127.0.0.1:7878/update', 'http://127.0.0.1:7878/store')
+    >>> derive_endpoints("http://127.0.0.1:8890/sparql", authenticated=True)
+    ('http://127.0.0.1:8890/sparql-auth', 'http://127.0.0.1:8890/sparql-graph-crud-auth')
+    >>> derive_endpoints("http://example.org/endpoint", authenticated=False)
+    (None, None)
+    """
+    parts = urlsplit(query_url)
+
+    def with_path(path: str) -> str:
+        return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+    path = parts.path.rstrip("/")
+    if path.endswith("/query"):  # Oxigraph server
+        base = path[: -len("/query")]
+        return with_path(base + "/update"), with_path(base + "/store")
+    if path.endswith("/sparql"):  # Virtuoso
+        suffix = "-auth" if authenticated else ""
+        return with_path(path + suffix), with_path(path + "-graph-crud" + suffix)
+    return None, None
+
+
+class RemoteStore(Store):
+    """A SPARQL 1.1 store at a URL.
+
+    Args:
+        query_url: The SPARQL query endpoint.
+        update_url: The SPARQL Update endpoint (derived from ``query_url`` when omitted).
+        gsp_url: The Graph Store Protocol endpoint (derived when omitted).
+        timeout: Seconds to wait for any one request.
+        default_graphs: The graphs whose merge queries run over.
+    """
+
+    kind = "remote"
+
+    def __init__(self, query_url: str, *, update_url: str | None = None, gsp_url: str | None = None,
+                 timeout: float | None = None, default_graphs: tuple[str, ...] = (ONTOLOGY_GRAPH, DATA_GRAPH)) -> None:
+        if urlsplit(query_url).scheme not in ("http", "https") or not urlsplit(query_url).netloc:
+            raise UsageError(f"not an http(s) URL: {query_url!r}", path="--store")
+        self.query_url = query_url
+        self._credentials = credentials(query_url)
+        derived_update, derived_gsp = derive_endpoints(query_url, authenticated=self._credentials is not None)
+        self.update_url = update_url or derived_update
+        self.gsp_url = gsp_url or derived_gsp
+        self.timeout = timeout
+        self.default_graphs = default_graphs
+        self._auth = ChallengeAuth(*self._credentials) if self._credentials else None
+        self._client = httpx.Client(timeout=timeout or 60.0, auth=self._auth, follow_redirects=False)
+
+    # -- queries -------------------------------------------------------------------------
+
+    def query(self, query: str, *, bindings: Mapping[str, Term] | None = None,
+              timeout: float | None = None) -> QueryResult:
+        text = bind_values(query, bindings or {})
+        return self._run(text, timeout=timeout, default_graphs=self.default_graphs)
+
+    def count(self, graph: str) -> int:
+        result = self._run(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}",
+                           default_graphs=())
+        return int(result.rows[0][0].value)
+
+    def graph_triples(self, graph: str) -> list[ox.Triple]:
+        return list(self._run(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}",
+                              default_graphs=()).triples)
+
+    def _run(self, text: str, *, timeout: float | None = None, default_graphs: tuple[str, ...]) -> QueryResult:
+        from SPARQLWrapper import DIGEST, GET, JSON, POST, TURTLE, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import EndPointNotFound, QueryBadFormed, SPARQLWrapperException, Unauthorized
+
+        form = query_form(text)
+        if not form:
+            raise InputError("not a SELECT, ASK, CONSTRUCT or DESCRIBE query", path="query")
+        wrapper = SPARQLWrapper(self.query_url)
+        wrapper.setQuery(text)
+        wrapper.setMethod(POST if len(text) > 1500 else GET)
+        wrapper.setReturnFormat(TURTLE if form in ("construct", "describe") else JSON)
+        for graph in default_graphs:
+            wrapper.addDefaultGraph(graph)
+        limit = timeout or self.timeout
+        if limit:
+            wrapper.setTimeout(int(max(1, round(limit))))
+        if self._credentials:
+            wrapper.setHTTPAuth(DIGEST)
+            wrapper.setCredentials(*self._credentials)
+        started = time.monotonic()
+        try:
+            answer = wrapper.query()
+            body = answer.response.read()
+        except QueryBadFormed as err:
+            raise InputError(f"the store refused the query: {_server_message(err)}", path="query") from None
+        except EndPointNotFound:
+            raise StoreError(f"not a SPARQL endpoint: {self.query_url} answered 404 Not Found") from None
+        except Unauthorized:
+            raise StoreError(f"{self.query_url} refused the credentials (401)") from None
+        except SPARQLWrapperException as err:
+            raise StoreError(f"query failed at {self.query_url}: {_server_message(err)}") from None
+        except (socket.timeout, TimeoutError):
+            raise QueryTimeout(f"{self.query_url} did not answer within the time limit of {limit:g} s") from None
+        except urllib.error.HTTPError as err:
+            raise StoreError(f"query failed at {self.query_url}: HTTP {err.code} {err.reason}") from None
+        except urllib.error.URLError as err:
+            if isinstance(err.reason, (socket.timeout, TimeoutError)):
+                raise QueryTimeout(f"{self.query_url} did not answer within the time limit of {limit:g} s") from None
+            raise StoreError(f"cannot reach {self.query_url}: {err.reason}") from None
+        headers = answer.response.headers
+        content_type = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        status = answer.response.getcode()
+        self._check_complete(body, content_type, status, headers, time.monotonic() - started)
+        try:
+            if form in ("construct", "describe"):
+                fmt = ox.RdfFormat.from_media_type(content_type) or ox.RdfFormat.TURTLE
+                return result_from_pyoxigraph(ox.parse(body, format=fmt), text)
+            return result_from_pyoxigraph(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON), text)
+        except (SyntaxError, ValueError) as err:
+            raise QueryError(f"{self.query_url} sent an answer that does not parse ({err}); it may be cut short") from None
+
+    def _check_complete(self, body: bytes, content_type: str, status: int, headers, seconds: float) -> None:
+        if content_type in ("text/html", "application/xhtml+xml"):
+            raise StoreError(f"not a SPARQL endpoint: {self.query_url} answered an HTML page")
+        if status == 206 or "S1TAT" in (headers.get("X-SQL-State") or ""):
+            raise QueryTimeout(f"{self.query_url} answered only part of the result (it hit its own time limit)")
+        if _CANCELLED in body[-200:]:
+            raise QueryTimeout(f"{self.query_url} cancelled the query (its own time limit) and cut the answer short")
+
+    # -- loads ---------------------------------------------------------------------------
+
+    def load(self, files: list, *, graph: str, replace: bool = True, dry_run: bool = False) -> LoadReport:
+        start = time.perf_counter()
+        target = ox.NamedNode(graph)
+        with tempfile.TemporaryDirectory(prefix="dlkg-load-") as folder:
+            ntriples = Path(folder) / "load.nt"
+            parsed = _to_ntriples([Path(f) for f in files], ntriples)
+            if dry_run:
+                return LoadReport(graph, parsed, None, time.perf_counter() - start, self._method(replace), dry_run=True)
+            if not self.update_url:
+                raise UsageError(f"no SPARQL Update endpoint known for {self.query_url}; give --update-url", path="--update-url")
+            staging = ox.NamedNode(f"urn:dlkg:staging:{uuid.uuid4()}")
+            try:
+                if self.gsp_url:
+                    self._put(staging, ntriples)
+                else:
+                    self._insert_batches(staging, ntriples)
+                operation = f"MOVE {staging} TO {target}" if replace else f"ADD {staging} TO {target} ; DROP GRAPH {staging}"
+                self._update(operation, what="moving the staged graph into place")
+            except BaseException:
+                self._drop_quietly(staging)
+                raise
+        return LoadReport(graph, parsed, self.count(graph), time.perf_counter() - start, self._method(replace))
+
+    def _method(self, replace: bool) -> str:
+        return ("gsp-put" if self.gsp_url else "update-insert") + ("+move" if replace else "+add")
+
+    def _put(self, graph: ox.NamedNode, path: Path) -> None:
+        url = self.gsp_url
+        params = {"graph": graph.value}
+        if self._auth is not None:  # learn the auth challenge with a small request, not the big body
+            self._client.get(url, params=params)
+
+        def send() -> httpx.Response:
+            with open(path, "rb") as body:
+                return self._client.put(url, params=params, content=body.read(),
+                                        headers={"Content-Type": "application/n-triples"})
+
+        response = send_with_retries(send, url=url, what="Graph Store PUT")
+        self._raise_for(response, url, "Graph Store PUT")
+
+    def _insert_batches(self, graph: ox.NamedNode, path: Path) -> None:
+        lines: list[str] = []
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                lines.append(line)
+                if len(lines) >= _INSERT_BATCH:
+                    self._update(f"INSERT DATA {{ GRAPH {graph} {{ {''.join(lines)} }} }}", what="INSERT DATA")
+                    lines = []
+        if lines:
+            self._update(f"INSERT DATA {{ GRAPH {graph} {{ {''.join(lines)} }} }}", what="INSERT DATA")
+
+    def _update(self, update: str, *, what: str) -> None:
+        url = self.update_url
+        # Never retried blindly: a MOVE or INSERT that reached the store must not run twice.
+        try:
+            response = self._client.post(url, data={"update": update})
+        except httpx.TimeoutException:
+            raise StoreError(f"{what} failed at {url}: timed out") from None
+        except httpx.TransportError as err:
+            raise StoreError(f"{what} failed at {url}: cannot connect ({type(err).__name__})") from None
+        self._raise_for(response, url, what)
+
+    def _drop_quietly(self, graph: ox.NamedNode) -> None:
+        if not self.update_url:
+            return
+        try:
+            self._client.post(self.update_url, data={"update": f"DROP SILENT GRAPH {graph}"})
+        except httpx.HTTPError:
+            pass  # the server is gone; the staging graph holds nothing anyone reads
+
+    @staticmethod
+    def _raise_for(response: httpx.Response, url: str, what: str) -> None:
+        if response.status_code < 300:
+            return
+        content_type = response.headers.get("content-type", "").split(";")[0]
+        if response.status_code == 404:
+            raise StoreError(f"{what} failed: {url} answered 404 Not Found (not that kind of endpoint?)")
+        if response.status_code in (401, 403):
+            raise StoreError(f"{what} refused at {url}: HTTP {response.status_code} (credentials: DLKG_STORE_USER/DLKG_STORE_PASSWORD or ~/.netrc)")
+        detail = "" if content_type == "text/html" else " ".join(response.text.split())[:200]
+        raise StoreError(f"{what} failed at {url}: HTTP {response.status_code}" + (f": {detail}" if detail else ""))
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def _server_message(err: Exception) -> str:
+    text = " ".join(str(err).split())
+    return text[:300]
+
+
+def _to_ntriples(paths: list[Path], out: Path) -> int:
+    """Parse every file completely and write its triples as N-Triples; the triple count.
+
+    Raises:
+        InputError: a file is missing or does not parse (file, line, column).
+    """
+    count = 0
+    with open(out, "wb") as handle:
+        for path in paths:
+            fmt = rdf.guess_format(path)
+            if fmt.supports_datasets:
+                raise UsageError(f"{fmt.name} holds named graphs; load a triples format into --graph", path=str(path))
+            try:
+                for quad in ox.parse(path=path, format=fmt, rename_blank_nodes=True):
+                    handle.write(f"{quad.subject} {quad.predicate} {quad.object} .\n".encode("utf-8"))
+                    count += 1
+            except SyntaxError as err:
+                raise rdf.syntax_error(err, path) from None
+            except FileNotFoundError:
+                raise InputError("no such file", path=str(path)) from None
+    return count
