@@ -156,9 +156,9 @@ def test_every_canned_query_has_expected_answers():
     assert len(CASES) >= 20
 
 
-def test_capability_matrix_size(store):
+def test_capability_matrix_size(any_store):
     # 45 table cells plus 7 section-14.2 statements (Caffe x2, DL4J x2, TensorFlow x2, Theano x1).
-    result = run_canned("capability-matrix", store=store)
+    result = run_canned("capability-matrix", store=any_store)
     assert len(result.rows) == 52
     assert ("Keras", "single-machine multi-GPU parallelism", "conditional") in [tuple(t.value for t in r) for r in result.rows]
 
@@ -168,7 +168,7 @@ PARAMS = [(name, params, columns, rows) for name, cases in CASES.items() for par
 
 @pytest.mark.parametrize(("name", "params", "columns", "expected"), PARAMS,
                          ids=[f"{p[0]}-{'-'.join(p[1].values()) or 'defaults'}" for p in PARAMS])
-def test_canned_query(store, name, params, columns, expected):
-    result = run_canned(name, params, store=store)
+def test_canned_query(any_store, name, params, columns, expected):
+    result = run_canned(name, params, store=any_store)
     got = [tuple(result.values(c)[i] for c in columns) for i in range(len(result.rows))]
     assert got == expected

@@ -162,3 +162,7 @@ def test_cli_table_bad_format_is_usage_error():
     done = run_dlkg("table", "--format", "pdf")
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
+
+
+def test_table_is_the_same_from_every_store(any_store, zh_table):
+    assert render(build_table(lang="zh", store=any_store), "md") == render(zh_table, "md")

@@ -36,6 +36,11 @@ def open_store(location: str | None = None, *, update_url: str | None = None, gs
         from dlkg.stores.remote import RemoteStore
 
         return RemoteStore(location, update_url=update_url, gsp_url=gsp_url, timeout=timeout)
+    if "://" in location:
+        from dlkg.errors import UsageError
+
+        raise UsageError(f"unsupported store location {location!r} (a folder, oxigraph:PATH or an http(s) URL)",
+                         path="--store")
     if location.startswith("oxigraph:"):
         return OxigraphStore(location.removeprefix("oxigraph:"))
     return OxigraphStore(location)
