@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from dlkg import rdf
 from dlkg.errors import InputError, QueryError, QueryTimeout, StoreError, UsageError
+from dlkg.progress import reading
 from dlkg.resources import DATA_FILE, DATA_GRAPH, ONTOLOGY_FILE, ONTOLOGY_GRAPH
 from dlkg.sparql import Term, bind_values
 from dlkg.stores.base import LoadReport, QueryResult, Store, result_from_pyoxigraph
@@ -169,7 +170,8 @@ class OxigraphStore(_PyoxigraphStore):
         try:
             for path, fmt in sources:
                 try:
-                    self._store.bulk_load(path=str(path), format=fmt, to_graph=staging)
+                    with reading(path, label=f"loading {path.name}") as handle:
+                        self._store.bulk_load(input=handle, format=fmt, to_graph=staging)
                 except SyntaxError as err:
                     raise rdf.syntax_error(err, path) from None
             parsed = self.count(staging.value)

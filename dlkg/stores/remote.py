@@ -28,6 +28,7 @@ import pyoxigraph as ox
 
 from dlkg import rdf
 from dlkg.errors import InputError, QueryError, QueryTimeout, StoreError, UsageError
+from dlkg.progress import reading
 from dlkg.resources import DATA_GRAPH, ONTOLOGY_GRAPH
 from dlkg.sparql import Term, bind_values, query_form
 from dlkg.stores.base import LoadReport, QueryResult, Store, result_from_pyoxigraph
@@ -271,12 +272,13 @@ def _to_ntriples(paths: list[Path], out: Path) -> int:
             fmt = rdf.guess_format(path)
             if fmt.supports_datasets:
                 raise UsageError(f"{fmt.name} holds named graphs; load a triples format into --graph", path=str(path))
+            if not path.is_file():
+                raise InputError("no such file", path=str(path))
             try:
-                for quad in ox.parse(path=path, format=fmt, rename_blank_nodes=True):
-                    handle.write(f"{quad.subject} {quad.predicate} {quad.object} .\n".encode("utf-8"))
-                    count += 1
+                with reading(path, label=f"parsing {path.name}") as source:
+                    for quad in ox.parse(source, format=fmt, rename_blank_nodes=True):
+                        handle.write(f"{quad.subject} {quad.predicate} {quad.object} .\n".encode("utf-8"))
+                        count += 1
             except SyntaxError as err:
                 raise rdf.syntax_error(err, path) from None
-            except FileNotFoundError:
-                raise InputError("no such file", path=str(path)) from None
     return count
