@@ -141,6 +141,27 @@ def table(lang: str, fmt: str, output: str | None, store: str | None) -> None:
 
 
 @main.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonld", "turtle", "nt", "nq", "trig", "xml"]), default=None,
+              help="Default: turtle, or jsonld with --frame.")
+@click.option("--graph", type=click.Choice(["ontology", "data", "all"]), default="all", show_default=True)
+@click.option("--inferred", is_flag=True, help="Add what the OWL reasoner (HermiT) infers.")
+@click.option("--frame", is_flag=True, help="JSON-LD: one nested object per framework (JSON-LD 1.1 Framing).")
+@click.option("--profile", type=click.Choice(["schema"]), help="schema: frameworks as schema.org SoftwareApplications.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
+@store_option
+@handles_errors
+def export(fmt: str | None, graph: str, inferred: bool, frame: bool, profile: str | None, output: str | None,
+           store: str | None) -> None:
+    """Export the graph as JSON-LD (compacted, framed or schema.org) or any RDF format."""
+    from dlkg.export import export_graph
+    from dlkg.output import write_output
+
+    fmt = fmt or ("jsonld" if frame else "turtle")
+    write_output(export_graph(format=fmt, graph=graph, inferred=inferred, frame=frame, profile=profile,
+                              store=_open(store) if store else None), output)
+
+
+@main.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
 @handles_errors
 def mappings(output: str | None) -> None:

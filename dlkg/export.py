@@ -1,17 +1,34 @@
-"""Serializing triples and graphs, with the project's prefixes and in a deterministic order."""
+"""Export: the graph in every RDF format, deterministic to the byte.
+
+- Blank nodes are renamed by RDF canonicalization (RDFC-1.0) and triples are sorted, so the
+  same graph always gives the same bytes.
+- JSON-LD is compacted with the committed context (``ontology/context.jsonld``, published as
+  :data:`~dlkg.jsonld.CONTEXT_URL`); ``frame=True`` nests one object per framework with the
+  committed frame (``ontology/frame.jsonld``), then lists every triple the frame does not reach
+  as flat nodes, so nothing is lost; ``profile="schema"`` gives schema.org
+  SoftwareApplications by the mapping in ``ontology/schema-profile.rq``.
+- Nothing is fetched: pyld resolves the context from the package (:mod:`dlkg.jsonld`).
+
+>>> text = export_graph(format="nt", graph="data").decode()
+>>> '<https://w3id.org/dlkg/resource/Torch> <https://w3id.org/dlkg/ontology#runsOn> <https://w3id.org/dlkg/resource/iOS> .' in text
+True
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from dlkg.resources import DLKG, RES
+from dlkg.errors import UsageError
+from dlkg.resources import DATA_GRAPH, DLKG, ONTOLOGY_DIR, ONTOLOGY_GRAPH, RES
 from dlkg.stores.base import sort_key
 
-__all__ = ["PREFIXES", "serialize_triples"]
+__all__ = ["PREFIXES", "EXPORT_FORMATS", "GRAPHS", "PROFILES", "export_graph", "export_quads", "serialize_triples",
+           "canonical_quads"]
 
-#: Prefixes used when writing Turtle.
+#: Prefixes used when writing Turtle and TriG.
 PREFIXES = {
     "dlkg": DLKG,
     "res": RES,
@@ -24,7 +41,18 @@ PREFIXES = {
     "dcterms": "http://purl.org/dc/terms/",
 }
 
-_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
+EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "xml": ox.RdfFormat.RDF_XML,
+}
+GRAPHS: dict[str, tuple[str, ...]] = {"ontology": (ONTOLOGY_GRAPH,), "data": (DATA_GRAPH,),
+                                      "all": (ONTOLOGY_GRAPH, DATA_GRAPH)}
+PROFILES = ("schema",)
+_TRIPLE_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
 
 
 def serialize_triples(triples: Iterable[ox.Triple], format: str = "turtle") -> bytes:
@@ -36,4 +64,161 @@ def serialize_triples(triples: Iterable[ox.Triple], format: str = "turtle") -> b
     """
     ordered = sorted(set(triples), key=lambda t: (sort_key(t.subject), sort_key(t.predicate), sort_key(t.object)))
     prefixes = PREFIXES if format == "turtle" else None
-    return ox.serialize(ordered, format=_FORMATS[format], prefixes=prefixes)
+    return ox.serialize(ordered, format=_TRIPLE_FORMATS[format], prefixes=prefixes)
+
+
+def canonical_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """The quads with blank nodes canonically renamed (RDFC-1.0), sorted."""
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(dataset, key=lambda q: (sort_key(q.graph_name if not isinstance(q.graph_name, ox.DefaultGraph) else None),
+                                          sort_key(q.subject), sort_key(q.predicate), sort_key(q.object)))
+
+
+def export_quads(*, graph: str = "all", inferred: bool = False, store=None) -> list[ox.Quad]:
+    """The quads of the chosen graphs (each in its named graph), with inferred triples if asked.
+
+    Raises:
+        UsageError: an unknown graph name.
+    """
+    if graph not in GRAPHS:
+        raise UsageError(f"unknown graph {graph!r} (known: {', '.join(GRAPHS)})", path="--graph")
+    if store is None:
+        from dlkg.stores import MemoryStore
+
+        store = MemoryStore()
+    quads = []
+    for iri in GRAPHS[graph]:
+        name = ox.NamedNode(iri)
+        quads.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in store.graph_triples(iri))
+    if inferred:
+        from dlkg.reason import infer
+
+        everything = quads if graph == "all" else quads + _all_quads(store)
+        name = ox.NamedNode(DATA_GRAPH)
+        quads.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in infer(everything))
+    return quads
+
+
+def _all_quads(store) -> list[ox.Quad]:
+    return [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(iri))
+            for iri in GRAPHS["all"] for t in store.graph_triples(iri)]
+
+
+def export_graph(*, format: str = "turtle", graph: str = "all", inferred: bool = False, frame: bool = False,
+                 profile: str | None = None, store=None) -> bytes:
+    """The graph serialized in one format.
+
+    Args:
+        format: ``jsonld``, ``turtle``, ``nt``, ``nq``, ``trig`` or ``xml``. Triple formats
+            merge the chosen graphs; ``nq`` and ``trig`` keep each in its named graph.
+        graph: ``ontology``, ``data`` or ``all``.
+        inferred: Add what the OWL reasoner infers (into the data graph).
+        frame: JSON-LD only: nest one object per framework (data graph).
+        profile: ``schema``: schema.org SoftwareApplications (JSON-LD or any other format).
+        store: Where to read the graph; the packaged graph when omitted.
+
+    Raises:
+        UsageError: an unknown format, graph or profile, or options that do not go together.
+    """
+    if format not in EXPORT_FORMATS:
+        raise UsageError(f"unknown format {format!r} (known: {', '.join(EXPORT_FORMATS)})", path="--format")
+    if profile is not None and profile not in PROFILES:
+        raise UsageError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})", path="--profile")
+    if frame and (format != "jsonld" or profile):
+        raise UsageError("--frame applies to plain JSON-LD (--format jsonld, no --profile)", path="--frame")
+    quads = export_quads(graph=graph, inferred=inferred, store=store)
+    if profile == "schema":
+        quads = schema_profile(quads)
+    quads = canonical_quads(quads)
+    if format == "jsonld":
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+        if profile == "schema":
+            return _dump(_compact(triples, _SCHEMA_CONTEXT))
+        return _dump(_framed(triples) if frame else _compact(triples, {"@context": _context_url()}))
+    fmt = EXPORT_FORMATS[format]
+    if fmt.supports_datasets:
+        return ox.serialize(quads, format=fmt, prefixes=PREFIXES if format == "trig" else None)
+    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads},
+                     key=lambda t: (sort_key(t.subject), sort_key(t.predicate), sort_key(t.object)))
+    return ox.serialize(triples, format=fmt, prefixes=PREFIXES if format in ("turtle", "xml") else None)
+
+
+# -- schema.org profile ------------------------------------------------------------------
+
+_SCHEMA_CONTEXT = {"@context": {"@vocab": "https://schema.org/", "res": RES}}
+
+
+def schema_profile(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """The schema.org view of the quads, by the CONSTRUCT mapping in ``ontology/schema-profile.rq``."""
+    store = ox.Store()
+    store.extend(quads)
+    mapping = (ONTOLOGY_DIR / "schema-profile.rq").read_text(encoding="utf-8")
+    return [ox.Quad(t.subject, t.predicate, t.object) for t in store.query(mapping, use_default_graph_as_union=True)]
+
+
+# -- JSON-LD -----------------------------------------------------------------------------
+
+def _context_url() -> str:
+    from dlkg.jsonld import CONTEXT_URL
+
+    return CONTEXT_URL
+
+
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def _expanded(triples: list[ox.Triple]) -> list:
+    """Expanded JSON-LD of the triples, with ``rdf:type`` as ``@type`` (Oxigraph writes it as a
+    plain property, which framing by type would not match)."""
+    nodes = json.loads(ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b"[]")
+    for node in nodes:
+        types = node.pop(_RDF_TYPE, None)
+        if types is not None:
+            if all("@id" in t for t in types):
+                node["@type"] = [t["@id"] for t in types]
+            else:  # a literal rdf:type value cannot be @type; keep it as it was
+                node[_RDF_TYPE] = types
+    return nodes
+
+
+def _options() -> dict:
+    from dlkg.jsonld import document_loader
+
+    return {"documentLoader": document_loader}
+
+
+def _compact(triples: list[ox.Triple], context: dict) -> dict:
+    from pyld import jsonld
+
+    compacted = jsonld.compact(_expanded(triples), context, options=_options())
+    if "@graph" not in compacted:  # one node: keep the document shape the same for every graph
+        context_value = compacted.pop("@context")
+        compacted = {"@context": context_value, "@graph": [compacted] if compacted else []}
+    return compacted
+
+
+def _framed(triples: list[ox.Triple]) -> dict:
+    """Frameworks nested by the frame, then the triples the frame does not reach, flat."""
+    from pyld import jsonld
+
+    from dlkg.jsonld import frame_document
+
+    framed = jsonld.frame(_expanded(triples), frame_document(),
+                          options={**_options(), "omitGraph": False, "omitDefault": True})
+    reached = _to_triples(framed)
+    rest = [t for t in triples if t not in reached]
+    if rest:
+        framed["@graph"].extend(_compact(rest, {"@context": _context_url()})["@graph"])
+    return framed
+
+
+def _to_triples(document: dict) -> set[ox.Triple]:
+    from pyld import jsonld
+
+    nquads = jsonld.to_rdf(document, {**_options(), "format": "application/n-quads"})
+    return {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS)}
+
+
+def _dump(document: dict) -> bytes:
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
