@@ -222,11 +222,12 @@ def query_command(name: str, params: tuple[str, ...], store: str | None, fmt: st
 @main.command()
 @click.argument("query", required=False)
 @click.option("-f", "--file", "file", type=click.Path(dir_okay=False), help="Read the query from FILE.")
+@click.option("--allow-service", is_flag=True, help="Let SERVICE clauses run (they make the engine fetch remote URLs).")
 @store_option
 @result_options
 @handles_errors
-def sparql(query: str | None, file: str | None, store: str | None, fmt: str | None, output: str | None,
-           timeout: float | None) -> None:
+def sparql(query: str | None, file: str | None, allow_service: bool, store: str | None, fmt: str | None,
+           output: str | None, timeout: float | None) -> None:
     """Run any SELECT, ASK, CONSTRUCT or DESCRIBE query: QUERY, -f FILE, or - for stdin."""
     from dlkg.errors import InputError, UsageError
     from dlkg.query import run_sparql
@@ -241,7 +242,7 @@ def sparql(query: str | None, file: str | None, store: str | None, fmt: str | No
             raise InputError(err.strerror or str(err), path=file) from None
     elif query == "-":
         query = sys.stdin.read()
-    _emit(run_sparql(query, store=_open(store), timeout=timeout), fmt, output)
+    _emit(run_sparql(query, store=_open(store), timeout=timeout, allow_service=allow_service), fmt, output)
 
 
 @main.command()

@@ -16,8 +16,8 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 
 from dlkg.catalogue import Catalogue, CannedQuery
-from dlkg.errors import InputError, UsageError
-from dlkg.sparql import query_form
+from dlkg.errors import UsageError
+from dlkg.guard import check_query
 from dlkg.stores import QueryResult, Store, open_store
 
 __all__ = ["run_canned", "run_sparql", "bind_parameters"]
@@ -55,14 +55,15 @@ def run_canned(name: str, params: Mapping[str, str] | None = None, *, store: Sto
     return (store or open_store()).query(query.text, bindings=bindings, timeout=timeout)
 
 
-def run_sparql(text: str, *, store: Store | None = None, timeout: float | None = None) -> QueryResult:
-    """Run an ad-hoc SELECT, ASK, CONSTRUCT or DESCRIBE query.
+def run_sparql(text: str, *, store: Store | None = None, timeout: float | None = None,
+               allow_service: bool = False) -> QueryResult:
+    """Run an ad-hoc SELECT, ASK, CONSTRUCT or DESCRIBE query from a user.
+
+    The query is checked first (:func:`dlkg.guard.check_query`): no updates, size and
+    nesting caps, no ``SERVICE`` unless ``allow_service``, ``FROM`` only for dlkg's graphs.
 
     Raises:
-        InputError: not a query of those forms (updates are refused), or a syntax error with
-            line and column.
+        InputError: a refused query, or a syntax error with line and column.
     """
-    if not query_form(text):
-        raise InputError("not a SELECT, ASK, CONSTRUCT or DESCRIBE query (updates go through 'dlkg load')",
-                         path="query")
+    check_query(text, allow_service=allow_service)
     return (store or open_store()).query(text, timeout=timeout)

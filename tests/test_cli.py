@@ -72,7 +72,7 @@ def test_sparql_from_stdin_and_file(tmp_path):
     (["query", "frameworks-by-interface", "--param", "colour=red"], "expects: interface"),
     (["query", "frameworks-by-interface", "--param", "novalue"], "expected KEY=VALUE"),
     (["sparql", "SELECT * WHERE { ?s ?p }"], "query:1:"),
-    (["sparql", "INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }"], "not a SELECT, ASK, CONSTRUCT or DESCRIBE"),
+    (["sparql", "INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }"], "INSERT is an update"),
     (["find", "--platform", "BeOS"], "known: Android, AWS"),
     (["show", "Chainer"], "unknown framework 'Chainer'"),
     (["query", "python-on-android", "--format", "turtle"], "does not fit a SELECT"),
