@@ -223,12 +223,17 @@ def query_command(name: str, params: tuple[str, ...], store: str | None, fmt: st
 @click.argument("query", required=False)
 @click.option("-f", "--file", "file", type=click.Path(dir_okay=False), help="Read the query from FILE.")
 @click.option("--allow-service", is_flag=True, help="Let SERVICE clauses run (they make the engine fetch remote URLs).")
+@click.option("--max-rows", type=click.IntRange(min=1), default=100_000, show_default=True,
+              help="Refuse results with more rows (exit 1) rather than return part of them.")
 @store_option
 @result_options
 @handles_errors
-def sparql(query: str | None, file: str | None, allow_service: bool, store: str | None, fmt: str | None,
-           output: str | None, timeout: float | None) -> None:
-    """Run any SELECT, ASK, CONSTRUCT or DESCRIBE query: QUERY, -f FILE, or - for stdin."""
+def sparql(query: str | None, file: str | None, allow_service: bool, max_rows: int, store: str | None,
+           fmt: str | None, output: str | None, timeout: float | None) -> None:
+    """Run any SELECT, ASK, CONSTRUCT or DESCRIBE query: QUERY, -f FILE, or - for stdin.
+
+    User queries run under a time limit (--timeout, default 60 s) and a row cap (--max-rows).
+    """
     from dlkg.errors import InputError, UsageError
     from dlkg.query import run_sparql
 
@@ -242,7 +247,10 @@ def sparql(query: str | None, file: str | None, allow_service: bool, store: str 
             raise InputError(err.strerror or str(err), path=file) from None
     elif query == "-":
         query = sys.stdin.read()
-    _emit(run_sparql(query, store=_open(store), timeout=timeout, allow_service=allow_service), fmt, output)
+    from dlkg.query import DEFAULT_TIMEOUT
+
+    _emit(run_sparql(query, store=_open(store), timeout=timeout or DEFAULT_TIMEOUT, max_rows=max_rows,
+                     allow_service=allow_service), fmt, output)
 
 
 @main.command()

@@ -18,6 +18,7 @@ __all__ = [
     "CheckFailed",
     "QueryError",
     "QueryTimeout",
+    "ResultTooLarge",
     "StoreError",
 ]
 
@@ -84,6 +85,11 @@ class QueryError(DlkgError):
 
 class QueryTimeout(QueryError):
     """A query ran past its time limit and was stopped. Exit code 1."""
+
+
+class ResultTooLarge(QueryError):
+    """A query returned more rows (or triples) than the cap; nothing is returned as if complete.
+    Exit code 1."""
 
 
 class StoreError(DlkgError):

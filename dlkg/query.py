@@ -20,7 +20,7 @@ from dlkg.errors import UsageError
 from dlkg.guard import check_query
 from dlkg.stores import QueryResult, Store, open_store
 
-__all__ = ["run_canned", "run_sparql", "bind_parameters"]
+__all__ = ["run_canned", "run_sparql", "bind_parameters", "DEFAULT_TIMEOUT", "DEFAULT_MAX_ROWS"]
 
 
 def bind_parameters(query: CannedQuery, params: Mapping[str, str]) -> dict[str, ox.Literal]:
@@ -55,15 +55,23 @@ def run_canned(name: str, params: Mapping[str, str] | None = None, *, store: Sto
     return (store or open_store()).query(query.text, bindings=bindings, timeout=timeout)
 
 
-def run_sparql(text: str, *, store: Store | None = None, timeout: float | None = None,
-               allow_service: bool = False) -> QueryResult:
+#: Wall-clock limit for queries from users, in seconds (canned queries are vetted; they run
+#: without one unless asked).
+DEFAULT_TIMEOUT = 60.0
+#: Most rows (or triples) a user query may return.
+DEFAULT_MAX_ROWS = 100_000
+
+
+def run_sparql(text: str, *, store: Store | None = None, timeout: float | None = DEFAULT_TIMEOUT,
+               max_rows: int | None = DEFAULT_MAX_ROWS, allow_service: bool = False) -> QueryResult:
     """Run an ad-hoc SELECT, ASK, CONSTRUCT or DESCRIBE query from a user.
 
     The query is checked first (:func:`dlkg.guard.check_query`): no updates, size and
     nesting caps, no ``SERVICE`` unless ``allow_service``, ``FROM`` only for dlkg's graphs.
+    It runs under a wall-clock limit that really stops it and a row cap.
 
     Raises:
         InputError: a refused query, or a syntax error with line and column.
     """
     check_query(text, allow_service=allow_service)
-    return (store or open_store()).query(text, timeout=timeout)
+    return (store or open_store()).query(text, timeout=timeout, max_rows=max_rows)

@@ -13,6 +13,7 @@ dlkg.errors.InputError: x.unknown: unknown RDF format (known extensions: jsonld,
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -20,7 +21,14 @@ import pyoxigraph as ox
 
 from dlkg.errors import InputError
 
-__all__ = ["FORMATS", "guess_format", "parse", "read_quads", "syntax_error", "to_rdflib"]
+__all__ = ["FORMATS", "MAX_FILE_BYTES", "MAX_LITERAL_CHARS", "check_file", "check_literals", "guess_format",
+           "parse", "read_quads", "syntax_error", "to_rdflib"]
+
+#: Largest RDF file dlkg reads (override with the environment variable DLKG_MAX_FILE_BYTES).
+MAX_FILE_BYTES = int(os.environ.get("DLKG_MAX_FILE_BYTES", 8 * 1024**3))
+#: Longest literal dlkg accepts where it reads triples one by one (DLKG_MAX_LITERAL_CHARS).
+MAX_LITERAL_CHARS = int(os.environ.get("DLKG_MAX_LITERAL_CHARS", 10_000_000))
+_DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
 
 #: Known RDF formats by file extension and short name (the names the CLI accepts).
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -50,6 +58,46 @@ def guess_format(path: str | Path) -> ox.RdfFormat:
     return FORMATS[suffix]
 
 
+def check_file(path: Path, fmt: ox.RdfFormat) -> None:
+    """Refuse a file before any parser sees it: too large, or RDF/XML with a DTD.
+
+    A DTD can declare entities that expand exponentially (the "billion laughs"): under 1 KB
+    of RDF/XML makes Oxigraph run out of memory. RDF needs no DTD, so any is refused.
+
+    Raises:
+        InputError: the file is missing, too large, or RDF/XML with a DTD or entity declaration.
+    """
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputError("no such file", path=str(path)) from None
+    if size > MAX_FILE_BYTES:
+        raise InputError(f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} (DLKG_MAX_FILE_BYTES)",
+                         path=str(path))
+    if fmt != ox.RdfFormat.RDF_XML:
+        return
+    overlap = b""
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            window = overlap + chunk
+            for marker in _DTD_MARKERS:
+                index = window.find(marker)
+                if index >= 0:
+                    line = window[:index].count(b"\n") + 1 if not overlap else None
+                    raise InputError("RDF/XML with a DTD or entity declarations is refused "
+                                     "(entity expansion can exhaust memory)", path=str(path), line=line)
+            overlap = window[-16:]
+
+
+def check_literals(quads: Iterable[ox.Quad], path: Path) -> Iterator[ox.Quad]:
+    """Pass quads through, refusing a literal longer than :data:`MAX_LITERAL_CHARS`."""
+    for quad in quads:
+        if isinstance(quad.object, ox.Literal) and len(quad.object.value) > MAX_LITERAL_CHARS:
+            raise InputError(f"a literal of {len(quad.object.value):,} characters; the limit is "
+                             f"{MAX_LITERAL_CHARS:,} (DLKG_MAX_LITERAL_CHARS)", path=str(path))
+        yield quad
+
+
 def parse(path: str | Path, *, format: ox.RdfFormat | None = None,
           to_graph: ox.NamedNode | ox.DefaultGraph | None = None) -> list[ox.Quad]:
     """Parse one RDF file completely (nothing is returned unless all of it parses).
@@ -65,8 +113,9 @@ def parse(path: str | Path, *, format: ox.RdfFormat | None = None,
     """
     path = Path(path)
     fmt = format or guess_format(path)
+    check_file(path, fmt)
     try:
-        quads = list(ox.parse(path=path, format=fmt, rename_blank_nodes=True))
+        quads = list(check_literals(ox.parse(path=path, format=fmt, rename_blank_nodes=True), path))
     except SyntaxError as err:
         raise syntax_error(err, path) from None
     except FileNotFoundError:

@@ -18,6 +18,7 @@ from dlkg.errors import CheckFailed, DlkgError
 __all__ = ["infer", "check_consistency", "ReasonerUnavailable"]
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_OWL_IMPORTS = ox.NamedNode("http://www.w3.org/2002/07/owl#imports")
 _TRIVIAL_TYPES = {"http://www.w3.org/2002/07/owl#Thing", "http://www.w3.org/2002/07/owl#NamedIndividual",
                   "http://www.w3.org/2002/07/owl#Ontology"}
 
@@ -29,7 +30,9 @@ class ReasonerUnavailable(DlkgError):
 def _run_hermit(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
     import owlready2
 
-    text = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads],
+    # owlready2 follows owl:imports over HTTP even when told to stay local: drop them, the
+    # reasoner sees exactly the triples it is given.
+    text = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads if q.predicate != _OWL_IMPORTS],
                         format=ox.RdfFormat.N_TRIPLES)
     with tempfile.TemporaryDirectory(prefix="dlkg-reason-") as folder:
         path = os.path.join(folder, "graph.nt")

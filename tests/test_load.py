@@ -32,7 +32,7 @@ def test_embedded_load_then_query(tmp_path, file_counts):
     done = run_dlkg("load", "--into", str(folder))
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert len(lines) == 2 and all("read-back: verified" in line for line in lines)
+    assert len(lines) == 2 and all("read-back: verified (count and canonical digest)" in line for line in lines)
     assert f"loaded {file_counts[DATA_GRAPH]} triples into <{DATA_GRAPH}>" in done.stdout
     query = run_dlkg("query", "python-on-android", "--store", str(folder), cwd=tmp_path)
     assert query.returncode == 0, query.stderr
@@ -103,7 +103,7 @@ def test_cli_load_into_server_then_every_reading_command(tmp_path, kind, file_co
             done = run_dlkg("load", "--into", url, env=env)
             assert done.returncode == 0, done.stderr
             assert f"loaded {file_counts[DATA_GRAPH]} triples into <{DATA_GRAPH}>" in done.stdout
-            assert done.stdout.count("read-back: verified") == 2
+            assert done.stdout.count("read-back: verified (count and canonical digest)") == 2
         assert run_dlkg("query", "python-on-android", "--store", url).stdout.splitlines() == FLAGSHIP
         found = run_dlkg("find", "--interface", "Python", "--platform", "Android", "--store", url, "--format", "csv")
         assert found.stdout.splitlines() == FLAGSHIP

@@ -6,6 +6,7 @@ and returns a :class:`QueryResult` whose terms are pyoxigraph terms, whatever th
 
 from __future__ import annotations
 
+import itertools
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -13,9 +14,11 @@ from typing import Literal
 
 import pyoxigraph as ox
 
+from dlkg.errors import ResultTooLarge
 from dlkg.sparql import Term, has_order_by
 
-__all__ = ["LoadReport", "QueryResult", "Store", "Term", "sort_key", "result_from_pyoxigraph"]
+__all__ = ["DIGEST_LIMIT", "LoadReport", "QueryResult", "Store", "Term", "same_digest", "sort_key",
+           "result_from_pyoxigraph"]
 
 def sort_key(term: Term | None) -> tuple:
     """A total, deterministic order over terms: unbound first, then IRIs, blank nodes, literals."""
@@ -68,19 +71,42 @@ class QueryResult:
         return self
 
 
-def result_from_pyoxigraph(answer, query: str) -> QueryResult:
+def _capped(items, max_rows: int | None, what: str) -> tuple:
+    if max_rows is None:
+        return tuple(items)
+    taken = tuple(itertools.islice(items, max_rows + 1))
+    if len(taken) > max_rows:
+        raise ResultTooLarge(f"the result has more than {max_rows:,} {what}; narrow the query (LIMIT) or raise --max-rows")
+    return taken
+
+
+def result_from_pyoxigraph(answer, query: str, *, max_rows: int | None = None) -> QueryResult:
     """A :class:`QueryResult` from what pyoxigraph returned (a query or a parsed result set).
 
-    Rows are sorted unless the query orders them itself; triples are always sorted.
+    Rows are sorted unless the query orders them itself; triples are always sorted. With
+    ``max_rows``, reading stops after that many rows and :class:`ResultTooLarge` is raised.
     """
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult("ask", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         names = tuple(v.value for v in answer.variables)
-        rows = tuple(tuple(solution[i] for i in range(len(names))) for solution in answer)
+        rows = _capped((tuple(solution[i] for i in range(len(names))) for solution in answer), max_rows, "rows")
         result = QueryResult("select", names, rows)
         return result if has_order_by(query) else result.sorted()
-    return QueryResult("graph", triples=tuple(answer)).sorted()
+    return QueryResult("graph", triples=_capped(answer, max_rows, "triples")).sorted()
+
+
+#: Largest graph whose canonical digest is compared after a load.
+DIGEST_LIMIT = 200_000
+
+
+def same_digest(store: "Store", graph: str, source: list[ox.Triple]) -> bool | None:
+    """Whether the store's graph is isomorphic to the source triples (None when too large)."""
+    from dlkg.canon import graph_digest
+
+    if len(source) > DIGEST_LIMIT:
+        return None
+    return graph_digest(store.graph_triples(graph)) == graph_digest(source)
 
 
 @dataclass(frozen=True)
@@ -91,9 +117,13 @@ class LoadReport:
         graph: The named graph loaded into.
         triples: Triples parsed from the source files.
         stored: Triples the store holds in the graph afterwards (read back).
-        seconds: Wall-clock time of the load.
+        seconds: Wall-clock time of the load itself.
         method: How it was written (for example ``bulk_load``, ``gsp-put+move``).
         dry_run: Nothing was written.
+        same_digest: Whether the graph read back has the files' canonical digest
+            (:func:`dlkg.canon.graph_digest`); None where it was not compared (appends, and
+            graphs over :data:`DIGEST_LIMIT` triples, where hashing would cost more than the load).
+        verify_seconds: Time spent reading the graph back to check it.
     """
 
     graph: str
@@ -102,19 +132,25 @@ class LoadReport:
     seconds: float
     method: str
     dry_run: bool = False
+    same_digest: bool | None = None
+    verify_seconds: float = 0.0
 
     @property
     def verified(self) -> bool:
-        """The store holds exactly as many triples in the graph as the files gave."""
-        return self.stored == self.triples
+        """The store holds exactly the files' triples: same count, and same digest where compared."""
+        return self.stored == self.triples and self.same_digest is not False
 
     def __str__(self) -> str:
         if self.dry_run:
             return f"dry run: would load {self.triples} triples into <{self.graph}> ({self.method})"
         rate = self.triples / self.seconds if self.seconds > 0 else float("inf")
-        check = "verified" if self.verified else f"MISMATCH: the store holds {self.stored}"
+        if not self.verified:
+            check = (f"MISMATCH: the store holds {self.stored} triples" if self.stored != self.triples
+                     else "MISMATCH: same count, different triples (canonical digest differs)")
+        else:
+            check = "verified (count and canonical digest)" if self.same_digest else "verified (count)"
         return (f"loaded {self.triples} triples into <{self.graph}> in {self.seconds:.2f} s "
-                f"({rate:,.0f} triples/s, {self.method}); read-back: {check}")
+                f"({rate:,.0f} triples/s, {self.method}); read-back: {check} in {self.verify_seconds:.2f} s")
 
 
 class Store(ABC):
@@ -128,7 +164,7 @@ class Store(ABC):
 
     @abstractmethod
     def query(self, query: str, *, bindings: Mapping[str, Term] | None = None,
-              timeout: float | None = None) -> QueryResult:
+              timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
         """Run a SPARQL query over the union of the store's graphs.
 
         Args:
@@ -136,10 +172,12 @@ class Store(ABC):
             bindings: Values for variables (without ``?``), bound as RDF terms, never
                 pasted into the query text.
             timeout: Seconds after which the query is stopped.
+            max_rows: Most rows (or triples) accepted; more raise :class:`ResultTooLarge`.
 
         Raises:
             InputError: the query does not parse (message with line and column).
             QueryTimeout: the query ran past ``timeout``.
+            ResultTooLarge: more than ``max_rows`` rows.
             QueryError: the engine failed.
         """
 

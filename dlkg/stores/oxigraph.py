@@ -16,7 +16,7 @@ from dlkg.errors import InputError, QueryError, QueryTimeout, StoreError, UsageE
 from dlkg.progress import reading
 from dlkg.resources import DATA_FILE, DATA_GRAPH, ONTOLOGY_FILE, ONTOLOGY_GRAPH
 from dlkg.sparql import Term, bind_values
-from dlkg.stores.base import LoadReport, QueryResult, Store, result_from_pyoxigraph
+from dlkg.stores.base import DIGEST_LIMIT, LoadReport, QueryResult, Store, result_from_pyoxigraph, same_digest
 
 __all__ = ["MemoryStore", "OxigraphStore", "run_query", "packaged_files"]
 
@@ -28,7 +28,8 @@ def packaged_files() -> list[tuple[Path, ox.NamedNode]]:
     return [(ONTOLOGY_FILE, ox.NamedNode(ONTOLOGY_GRAPH)), (DATA_FILE, ox.NamedNode(DATA_GRAPH))]
 
 
-def run_query(store: ox.Store, query: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+def run_query(store: ox.Store, query: str, bindings: Mapping[str, Term] | None = None, *,
+              max_rows: int | None = None) -> QueryResult:
     """Run a query on a pyoxigraph store over the union of its graphs, as a :class:`QueryResult`.
 
     >>> s = ox.Store()
@@ -51,12 +52,12 @@ def run_query(store: ox.Store, query: str, bindings: Mapping[str, Term] | None =
         raise InputError(message, path="query") from None
     except OSError as err:
         raise QueryError(f"query failed: {err}") from None
-    return result_from_pyoxigraph(answer, query)
+    return result_from_pyoxigraph(answer, query, max_rows=max_rows)
 
 
-def _worker(store: ox.Store, query: str, bindings, conn) -> None:
+def _worker(store: ox.Store, query: str, bindings, max_rows, conn) -> None:
     try:
-        conn.send_bytes(pickle.dumps(("ok", run_query(store, query, bindings))))
+        conn.send_bytes(pickle.dumps(("ok", run_query(store, query, bindings, max_rows=max_rows))))
     except Exception as err:  # noqa: BLE001 - handed to the parent, which re-raises it
         conn.send_bytes(pickle.dumps(("error", err)))
     finally:
@@ -64,7 +65,7 @@ def _worker(store: ox.Store, query: str, bindings, conn) -> None:
 
 
 def run_query_with_timeout(store: ox.Store, query: str, bindings: Mapping[str, Term] | None,
-                           timeout: float) -> QueryResult:
+                           timeout: float, *, max_rows: int | None = None) -> QueryResult:
     """Run a query in a forked worker process that is killed when ``timeout`` passes.
 
     pyoxigraph cannot interrupt a running query (no timeout parameter, signals are not
@@ -74,7 +75,7 @@ def run_query_with_timeout(store: ox.Store, query: str, bindings: Mapping[str, T
 
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_worker, args=(store, query, bindings, sender), daemon=True)
+    process = context.Process(target=_worker, args=(store, query, bindings, max_rows, sender), daemon=True)
     process.start()
     sender.close()
     try:
@@ -103,10 +104,10 @@ class _PyoxigraphStore(Store):
         return self._store
 
     def query(self, query: str, *, bindings: Mapping[str, Term] | None = None,
-              timeout: float | None = None) -> QueryResult:
+              timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
         if timeout is None:
-            return run_query(self._store, query, bindings)
-        return run_query_with_timeout(self._store, query, bindings, timeout)
+            return run_query(self._store, query, bindings, max_rows=max_rows)
+        return run_query_with_timeout(self._store, query, bindings, timeout, max_rows=max_rows)
 
 
 class MemoryStore(_PyoxigraphStore):
@@ -160,8 +161,7 @@ class OxigraphStore(_PyoxigraphStore):
         for path, fmt in sources:
             if fmt.supports_datasets:
                 raise UsageError(f"{fmt.name} holds named graphs; load a triples format into --graph", path=str(path))
-            if not path.is_file():
-                raise InputError("no such file", path=str(path))
+            rdf.check_file(path, fmt)
         if dry_run:
             parsed = sum(len(rdf.parse(path, format=fmt)) for path, fmt in sources)
             return LoadReport(graph, parsed, None, time.perf_counter() - start, "bulk_load", dry_run=True)
@@ -183,7 +183,14 @@ class OxigraphStore(_PyoxigraphStore):
             raise
         self._store.flush()
         method = "bulk_load" if direct else f"bulk_load+{'move' if replace else 'add'}"
-        return LoadReport(graph, parsed, self.count(graph), time.perf_counter() - start, method)
+        loaded = time.perf_counter()
+        stored = self.count(graph)
+        digest = None
+        if replace and stored == parsed and parsed <= DIGEST_LIMIT:  # an independent parse of the files
+            source = [ox.Triple(q.subject, q.predicate, q.object) for path, fmt in sources for q in rdf.parse(path, format=fmt)]
+            digest = same_digest(self, graph, source)
+        return LoadReport(graph, parsed, stored, loaded - start, method, same_digest=digest,
+                          verify_seconds=time.perf_counter() - loaded)
 
     def close(self) -> None:
         self._store.flush()

@@ -31,7 +31,7 @@ from dlkg.errors import InputError, QueryError, QueryTimeout, StoreError, UsageE
 from dlkg.progress import reading
 from dlkg.resources import DATA_GRAPH, ONTOLOGY_GRAPH
 from dlkg.sparql import Term, bind_values, query_form
-from dlkg.stores.base import LoadReport, QueryResult, Store, result_from_pyoxigraph
+from dlkg.stores.base import DIGEST_LIMIT, LoadReport, QueryResult, Store, result_from_pyoxigraph, same_digest
 from dlkg.stores.http import ChallengeAuth, credentials, send_with_retries
 
 __all__ = ["RemoteStore", "derive_endpoints"]
@@ -95,9 +95,9 @@ class RemoteStore(Store):
     # -- queries -------------------------------------------------------------------------
 
     def query(self, query: str, *, bindings: Mapping[str, Term] | None = None,
-              timeout: float | None = None) -> QueryResult:
+              timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
         text = bind_values(query, bindings or {})
-        return self._run(text, timeout=timeout, default_graphs=self.default_graphs)
+        return self._run(text, timeout=timeout, default_graphs=self.default_graphs, max_rows=max_rows)
 
     def count(self, graph: str) -> int:
         result = self._run(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}",
@@ -108,7 +108,8 @@ class RemoteStore(Store):
         return list(self._run(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}",
                               default_graphs=()).triples)
 
-    def _run(self, text: str, *, timeout: float | None = None, default_graphs: tuple[str, ...]) -> QueryResult:
+    def _run(self, text: str, *, timeout: float | None = None, default_graphs: tuple[str, ...],
+             max_rows: int | None = None) -> QueryResult:
         from SPARQLWrapper import DIGEST, GET, JSON, POST, TURTLE, SPARQLWrapper
         from SPARQLWrapper.SPARQLExceptions import EndPointNotFound, QueryBadFormed, SPARQLWrapperException, Unauthorized
 
@@ -154,8 +155,9 @@ class RemoteStore(Store):
         try:
             if form in ("construct", "describe"):
                 fmt = ox.RdfFormat.from_media_type(content_type) or ox.RdfFormat.TURTLE
-                return result_from_pyoxigraph(ox.parse(body, format=fmt), text)
-            return result_from_pyoxigraph(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON), text)
+                return result_from_pyoxigraph(ox.parse(body, format=fmt), text, max_rows=max_rows)
+            return result_from_pyoxigraph(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON), text,
+                                          max_rows=max_rows)
         except (SyntaxError, ValueError) as err:
             raise QueryError(f"{self.query_url} sent an answer that does not parse ({err}); it may be cut short") from None
 
@@ -190,7 +192,15 @@ class RemoteStore(Store):
             except BaseException:
                 self._drop_quietly(staging)
                 raise
-        return LoadReport(graph, parsed, self.count(graph), time.perf_counter() - start, self._method(replace))
+            loaded = time.perf_counter()
+            stored = self.count(graph)
+            digest = None
+            if replace and stored == parsed and parsed <= DIGEST_LIMIT:
+                source = [ox.Triple(q.subject, q.predicate, q.object)
+                          for q in ox.parse(path=ntriples, format=ox.RdfFormat.N_TRIPLES)]
+                digest = same_digest(self, graph, source)
+        return LoadReport(graph, parsed, stored, loaded - start, self._method(replace), same_digest=digest,
+                          verify_seconds=time.perf_counter() - loaded)
 
     def _method(self, replace: bool) -> str:
         return ("gsp-put" if self.gsp_url else "update-insert") + ("+move" if replace else "+add")
@@ -272,11 +282,10 @@ def _to_ntriples(paths: list[Path], out: Path) -> int:
             fmt = rdf.guess_format(path)
             if fmt.supports_datasets:
                 raise UsageError(f"{fmt.name} holds named graphs; load a triples format into --graph", path=str(path))
-            if not path.is_file():
-                raise InputError("no such file", path=str(path))
+            rdf.check_file(path, fmt)
             try:
                 with reading(path, label=f"parsing {path.name}") as source:
-                    for quad in ox.parse(source, format=fmt, rename_blank_nodes=True):
+                    for quad in rdf.check_literals(ox.parse(source, format=fmt, rename_blank_nodes=True), path):
                         handle.write(f"{quad.subject} {quad.predicate} {quad.object} .\n".encode("utf-8"))
                         count += 1
             except SyntaxError as err:
