@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,7 +23,7 @@ import pyoxigraph as ox
 from dlkg.errors import InputError
 
 __all__ = ["FORMATS", "MAX_FILE_BYTES", "MAX_LITERAL_CHARS", "check_file", "check_literals", "guess_format",
-           "parse", "read_quads", "syntax_error", "to_rdflib"]
+           "parse", "parse_errors", "read_quads", "syntax_error", "to_rdflib"]
 
 #: Largest RDF file dlkg reads (override with the environment variable DLKG_MAX_FILE_BYTES).
 MAX_FILE_BYTES = int(os.environ.get("DLKG_MAX_FILE_BYTES", 8 * 1024**3))
@@ -89,6 +90,25 @@ def check_file(path: Path, fmt: ox.RdfFormat) -> None:
             overlap = window[-16:]
 
 
+@contextmanager
+def parse_errors(path: Path) -> Iterator[None]:
+    """Turn what a parser raises into one :class:`InputError` naming the file (and position).
+
+    Oxigraph's parsers cap a single token at 16 MiB and raise ``MemoryError`` past it; that,
+    too, is bad input, not a crash.
+    """
+    try:
+        yield
+    except SyntaxError as err:
+        raise syntax_error(err, path) from None
+    except MemoryError as err:
+        raise InputError(f"a term too large for the parser ({err})", path=str(path)) from None
+    except FileNotFoundError:
+        raise InputError("no such file", path=str(path)) from None
+    except OSError as err:
+        raise InputError(err.strerror or str(err), path=str(path)) from None
+
+
 def check_literals(quads: Iterable[ox.Quad], path: Path) -> Iterator[ox.Quad]:
     """Pass quads through, refusing a literal longer than :data:`MAX_LITERAL_CHARS`."""
     for quad in quads:
@@ -114,14 +134,8 @@ def parse(path: str | Path, *, format: ox.RdfFormat | None = None,
     path = Path(path)
     fmt = format or guess_format(path)
     check_file(path, fmt)
-    try:
+    with parse_errors(path):
         quads = list(check_literals(ox.parse(path=path, format=fmt, rename_blank_nodes=True), path))
-    except SyntaxError as err:
-        raise syntax_error(err, path) from None
-    except FileNotFoundError:
-        raise InputError("no such file", path=str(path)) from None
-    except OSError as err:
-        raise InputError(err.strerror or str(err), path=str(path)) from None
     if to_graph is None:
         return quads
     return [ox.Quad(q.subject, q.predicate, q.object, to_graph)

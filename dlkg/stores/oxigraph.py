@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from dlkg import rdf
-from dlkg.errors import InputError, QueryError, QueryTimeout, StoreError, UsageError
+from dlkg.errors import DlkgError, InputError, QueryError, QueryTimeout, StoreError, UsageError
 from dlkg.progress import reading
 from dlkg.resources import DATA_FILE, DATA_GRAPH, ONTOLOGY_FILE, ONTOLOGY_GRAPH
 from dlkg.sparql import Term, bind_values
@@ -50,16 +50,18 @@ def run_query(store: ox.Store, query: str, bindings: Mapping[str, Term] | None =
             raise InputError(message[match.end():], path="query", line=int(match.group(1)),
                              column=int(match.group(2))) from None
         raise InputError(message, path="query") from None
-    except OSError as err:
-        raise QueryError(f"query failed: {err}") from None
+    except (OSError, RuntimeError) as err:
+        raise QueryError(f"the query failed: {' '.join(str(err).split())}") from None
     return result_from_pyoxigraph(answer, query, max_rows=max_rows)
 
 
 def _worker(store: ox.Store, query: str, bindings, max_rows, conn) -> None:
     try:
         conn.send_bytes(pickle.dumps(("ok", run_query(store, query, bindings, max_rows=max_rows))))
-    except Exception as err:  # noqa: BLE001 - handed to the parent, which re-raises it
+    except DlkgError as err:
         conn.send_bytes(pickle.dumps(("error", err)))
+    except Exception as err:  # noqa: BLE001 - the parent reports it as one line
+        conn.send_bytes(pickle.dumps(("error", QueryError(f"the query failed: {type(err).__name__}: {err}"))))
     finally:
         conn.close()
 
@@ -169,11 +171,8 @@ class OxigraphStore(_PyoxigraphStore):
         staging = target if direct else ox.NamedNode(f"urn:dlkg:staging:{uuid.uuid4()}")
         try:
             for path, fmt in sources:
-                try:
-                    with reading(path, label=f"loading {path.name}") as handle:
-                        self._store.bulk_load(input=handle, format=fmt, to_graph=staging)
-                except SyntaxError as err:
-                    raise rdf.syntax_error(err, path) from None
+                with rdf.parse_errors(path), reading(path, label=f"loading {path.name}") as handle:
+                    self._store.bulk_load(input=handle, format=fmt, to_graph=staging)
             parsed = self.count(staging.value)
             if not direct:
                 operation = "MOVE" if replace else "ADD"

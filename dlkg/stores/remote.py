@@ -283,11 +283,8 @@ def _to_ntriples(paths: list[Path], out: Path) -> int:
             if fmt.supports_datasets:
                 raise UsageError(f"{fmt.name} holds named graphs; load a triples format into --graph", path=str(path))
             rdf.check_file(path, fmt)
-            try:
-                with reading(path, label=f"parsing {path.name}") as source:
-                    for quad in rdf.check_literals(ox.parse(source, format=fmt, rename_blank_nodes=True), path):
-                        handle.write(f"{quad.subject} {quad.predicate} {quad.object} .\n".encode("utf-8"))
-                        count += 1
-            except SyntaxError as err:
-                raise rdf.syntax_error(err, path) from None
+            with rdf.parse_errors(path), reading(path, label=f"parsing {path.name}") as source:
+                for quad in rdf.check_literals(ox.parse(source, format=fmt, rename_blank_nodes=True), path):
+                    handle.write(f"{quad.subject} {quad.predicate} {quad.object} .\n".encode("utf-8"))
+                    count += 1
     return count
