@@ -318,5 +318,17 @@ def load(files: tuple[str, ...], into: str, graph: str | None, replace: bool, dr
         raise CheckFailed(f"read-back check failed for {len(bad)} graph(s)")
 
 
+@main.command()
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
+              metavar="DIR", help="Folder to write index.html and the diagrams (SVG, PNG) to.")
+@handles_errors
+def docs(out_dir: str) -> None:
+    """Write the ontology's HTML documentation and diagrams (needs Graphviz's `dot`)."""
+    from dlkg.docs import build_docs
+
+    for path in build_docs(out_dir):
+        click.echo(str(path))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -110,8 +110,8 @@ def export_graph(*, format: str = "turtle", graph: str = "all", inferred: bool =
     """The graph serialized in one format.
 
     Args:
-        format: ``jsonld``, ``turtle``, ``nt``, ``nq``, ``trig`` or ``xml``. Triple formats
-            merge the chosen graphs; ``nq`` and ``trig`` keep each in its named graph.
+        format: ``jsonld``, ``turtle``, ``nt``, ``nq``, ``trig`` or ``xml``. ``nq`` and ``trig``
+            keep each graph in its named graph; the others, JSON-LD included, merge them.
         graph: ``ontology``, ``data`` or ``all``.
         inferred: Add what the OWL reasoner infers (into the data graph).
         frame: JSON-LD only: nest one object per framework (data graph).
@@ -214,10 +214,12 @@ def _framed(triples: list[ox.Triple]) -> dict:
 
 
 def _to_triples(document: dict) -> set[ox.Triple]:
+    # Expanded by pyld, read by Oxigraph: pyld's own toRdf rewrites xsd:double lexical forms
+    # ("1.5" -> "1.5E0"), which would make framed triples look unreached.
     from pyld import jsonld
 
-    nquads = jsonld.to_rdf(document, {**_options(), "format": "application/n-quads"})
-    return {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS)}
+    expanded = json.dumps(jsonld.expand(document, _options()))
+    return {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(expanded, format=ox.RdfFormat.JSON_LD)}
 
 
 def _dump(document: dict) -> bytes:

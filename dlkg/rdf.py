@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from dlkg.errors import InputError
 
 __all__ = ["FORMATS", "MAX_FILE_BYTES", "MAX_LITERAL_CHARS", "check_file", "check_literals", "guess_format",
-           "parse", "parse_errors", "read_quads", "syntax_error", "to_rdflib"]
+           "parse", "parse_errors", "base_iri", "read_quads", "syntax_error", "to_rdflib"]
 
 #: Largest RDF file dlkg reads (override with the environment variable DLKG_MAX_FILE_BYTES).
 MAX_FILE_BYTES = int(os.environ.get("DLKG_MAX_FILE_BYTES", 8 * 1024**3))
@@ -90,6 +90,12 @@ def check_file(path: Path, fmt: ox.RdfFormat) -> None:
             overlap = window[-16:]
 
 
+def base_iri(path: Path) -> str:
+    """The base IRI relative IRIs in a file resolve against: the file's own ``file:`` URI
+    (as rdflib and Jena do). Without one, Oxigraph's JSON-LD parser drops such triples silently."""
+    return path.resolve().as_uri()
+
+
 @contextmanager
 def parse_errors(path: Path) -> Iterator[None]:
     """Turn what a parser raises into one :class:`InputError` naming the file (and position).
@@ -135,7 +141,8 @@ def parse(path: str | Path, *, format: ox.RdfFormat | None = None,
     fmt = format or guess_format(path)
     check_file(path, fmt)
     with parse_errors(path):
-        quads = list(check_literals(ox.parse(path=path, format=fmt, rename_blank_nodes=True), path))
+        quads = list(check_literals(ox.parse(path=path, format=fmt, base_iri=base_iri(path), rename_blank_nodes=True),
+                                    path))
     if to_graph is None:
         return quads
     return [ox.Quad(q.subject, q.predicate, q.object, to_graph)

@@ -173,3 +173,15 @@ def test_cli_export_to_file(tmp_path):
     assert done.returncode == 0, done.stderr
     assert json.loads(target.read_text())["@graph"][0]["id"] == "res:Caffe"
     assert [p.name for p in tmp_path.iterdir()] == ["graph.jsonld"]
+
+
+def test_framing_keeps_each_double_once():
+    import pyoxigraph as ox
+
+    from dlkg.export import _framed
+
+    framework = ox.NamedNode(RES + "X")
+    triples = [ox.Triple(framework, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(DLKG + "Framework")),
+               ox.Triple(framework, ox.NamedNode("http://example.org/score"),
+                         ox.Literal("1.5", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#double")))]
+    assert len(_framed(triples)["@graph"]) == 1

@@ -172,7 +172,7 @@ class OxigraphStore(_PyoxigraphStore):
         try:
             for path, fmt in sources:
                 with rdf.parse_errors(path), reading(path, label=f"loading {path.name}") as handle:
-                    self._store.bulk_load(input=handle, format=fmt, to_graph=staging)
+                    self._store.bulk_load(input=handle, format=fmt, to_graph=staging, base_iri=rdf.base_iri(path))
             parsed = self.count(staging.value)
             if not direct:
                 operation = "MOVE" if replace else "ADD"

@@ -284,7 +284,8 @@ def _to_ntriples(paths: list[Path], out: Path) -> int:
                 raise UsageError(f"{fmt.name} holds named graphs; load a triples format into --graph", path=str(path))
             rdf.check_file(path, fmt)
             with rdf.parse_errors(path), reading(path, label=f"parsing {path.name}") as source:
-                for quad in rdf.check_literals(ox.parse(source, format=fmt, rename_blank_nodes=True), path):
+                quads = ox.parse(source, format=fmt, base_iri=rdf.base_iri(path), rename_blank_nodes=True)
+                for quad in rdf.check_literals(quads, path):
                     handle.write(f"{quad.subject} {quad.predicate} {quad.object} .\n".encode("utf-8"))
                     count += 1
     return count

@@ -127,3 +127,11 @@ def test_file_size_cap(tmp_path):
     path.write_text('<http://e/s> <http://e/p> "0123456789" .\n' * 100)
     done = run_dlkg("validate", "--no-reason", str(path), env={"DLKG_MAX_FILE_BYTES": "1000"})
     assert done.returncode == 2 and "the limit is 1,000" in done.stderr
+
+
+def test_relative_iris_in_jsonld_resolve_against_the_file(tmp_path):
+    # Without a base, Oxigraph's JSON-LD parser drops such triples without a word.
+    path = tmp_path / "relative.jsonld"
+    path.write_text('{"@id": "foo", "http://example.org/p": {"@id": "bar"}}')
+    quads = rdf.parse(path)
+    assert [(q.subject.value, q.object.value) for q in quads] == [((tmp_path / "foo").as_uri(), (tmp_path / "bar").as_uri())]
