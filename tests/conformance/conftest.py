@@ -62,10 +62,22 @@ def pytest_runtest_logreport(report):
         _results[report.nodeid] = outcome
 
 
+_left_out: list[tuple[str, str, str]] = []
+
+
+def record_not_applicable(suite: str, manifest: str, reason: str) -> None:
+    """Count a suite test that does not apply to dlkg (it is not collected at all)."""
+    _left_out.append((suite, manifest, reason))
+
+
 def pytest_sessionfinish(session):
     if not _results:
         return
     suites: dict[str, dict[str, dict]] = defaultdict(dict)
+    for suite, manifest, reason in _left_out:
+        counts = suites[suite].setdefault(manifest, {**{key: 0 for key in _OUTCOMES}, "reasons": {}})
+        counts["not_applicable"] += 1
+        counts["reasons"].setdefault("not_applicable", Counter())[reason] += 1
     for nodeid, (suite, manifest) in sorted(_where.items()):
         if nodeid not in _results:
             continue
