@@ -19,7 +19,8 @@ import httpx
 
 from dlkg.errors import StoreError
 
-__all__ = ["credentials", "ChallengeAuth", "send_with_retries", "RETRY_STATUSES"]
+__all__ = ["credentials", "ChallengeAuth", "backoff_delay", "describe_transport_error", "send_with_retries",
+           "RETRY_STATUSES"]
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -81,6 +82,33 @@ def _retry_after(response: httpx.Response | None) -> float | None:
     return None
 
 
+def backoff_delay(attempt: int, retry_after: float | None = None, *, base_delay: float = 0.5,
+                  max_delay: float = 8.0) -> float:
+    """Seconds to wait before retry number ``attempt + 1``.
+
+    Exponential backoff with jitter (half to full of ``base_delay * 2**attempt``), capped; a
+    server's ``Retry-After`` is a floor, never shortened by jitter.
+
+    >>> 0.25 <= backoff_delay(0) <= 0.5 and 2.0 <= backoff_delay(3) <= 4.0 and backoff_delay(9) <= 8.0
+    True
+    >>> 1.0 <= backoff_delay(0, retry_after=1) <= 1.5
+    True
+    """
+    if retry_after is not None:
+        return min(max_delay, retry_after * (1 + random.random() / 2)) if retry_after <= max_delay else max_delay
+    return min(max_delay, base_delay * 2 ** attempt) * (0.5 + random.random() / 2)
+
+
+def describe_transport_error(err: Exception) -> str:
+    """A few words on why a request failed: could not connect, timed out, or lost midway."""
+    if isinstance(err, httpx.TimeoutException):
+        return "timed out"
+    if isinstance(err, httpx.ConnectError):
+        return f"cannot connect ({err})" if str(err) else "cannot connect"
+    detail = " ".join(str(err).split())
+    return f"connection lost ({type(err).__name__}: {detail})" if detail else f"connection lost ({type(err).__name__})"
+
+
 def send_with_retries(send: Callable[[], httpx.Response], *, url: str, what: str, attempts: int = 4,
                       base_delay: float = 0.5, max_delay: float = 8.0) -> httpx.Response:
     """Call ``send`` until it answers without a retryable failure.
@@ -100,11 +128,8 @@ def send_with_retries(send: Callable[[], httpx.Response], *, url: str, what: str
             if response.status_code not in RETRY_STATUSES:
                 return response
             last = f"HTTP {response.status_code} {response.reason_phrase}".strip()
-        except httpx.TimeoutException:
-            last = "timed out"
         except httpx.TransportError as err:
-            last = f"cannot connect ({type(err).__name__}: {err})" if str(err) else f"cannot connect ({type(err).__name__})"
+            last = describe_transport_error(err)
         if attempt + 1 < attempts:
-            delay = _retry_after(response) or min(max_delay, base_delay * 2 ** attempt)
-            time.sleep(min(max_delay, delay) * (0.5 + random.random() / 2))
+            time.sleep(backoff_delay(attempt, _retry_after(response), base_delay=base_delay, max_delay=max_delay))
     raise StoreError(f"{what} failed at {url}: {last} (after {attempts} attempts)")

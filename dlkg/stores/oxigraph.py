@@ -21,6 +21,7 @@ from dlkg.stores.base import DIGEST_LIMIT, LoadReport, QueryResult, Store, resul
 __all__ = ["MemoryStore", "OxigraphStore", "run_query", "packaged_files"]
 
 _POSITION = re.compile(r"error at (\d+):(\d+): ")
+_STAGING = "urn:dlkg:staging:"
 
 
 def packaged_files() -> list[tuple[Path, ox.NamedNode]]:
@@ -29,7 +30,7 @@ def packaged_files() -> list[tuple[Path, ox.NamedNode]]:
 
 
 def run_query(store: ox.Store, query: str, bindings: Mapping[str, Term] | None = None, *,
-              max_rows: int | None = None) -> QueryResult:
+              max_rows: int | None = None, default_graph: list | None = None) -> QueryResult:
     """Run a query on a pyoxigraph store over the union of its graphs, as a :class:`QueryResult`.
 
     >>> s = ox.Store()
@@ -42,7 +43,11 @@ def run_query(store: ox.Store, query: str, bindings: Mapping[str, Term] | None =
     dlkg.errors.InputError: query:1:27: ...
     """
     try:
-        answer = store.query(bind_values(query, bindings or {}), use_default_graph_as_union=True)
+        text = bind_values(query, bindings or {})
+        if default_graph is None:
+            answer = store.query(text, use_default_graph_as_union=True)
+        else:
+            answer = store.query(text, default_graph=default_graph)
     except SyntaxError as err:
         message = str(err)
         match = _POSITION.match(message)
@@ -55,9 +60,10 @@ def run_query(store: ox.Store, query: str, bindings: Mapping[str, Term] | None =
     return result_from_pyoxigraph(answer, query, max_rows=max_rows)
 
 
-def _worker(store: ox.Store, query: str, bindings, max_rows, conn) -> None:
+def _worker(store: ox.Store, query: str, bindings, max_rows, default_graph, conn) -> None:
     try:
-        conn.send_bytes(pickle.dumps(("ok", run_query(store, query, bindings, max_rows=max_rows))))
+        result = run_query(store, query, bindings, max_rows=max_rows, default_graph=default_graph)
+        conn.send_bytes(pickle.dumps(("ok", result)))
     except DlkgError as err:
         conn.send_bytes(pickle.dumps(("error", err)))
     except Exception as err:  # noqa: BLE001 - the parent reports it as one line
@@ -67,7 +73,8 @@ def _worker(store: ox.Store, query: str, bindings, max_rows, conn) -> None:
 
 
 def run_query_with_timeout(store: ox.Store, query: str, bindings: Mapping[str, Term] | None,
-                           timeout: float, *, max_rows: int | None = None) -> QueryResult:
+                           timeout: float, *, max_rows: int | None = None,
+                           default_graph: list | None = None) -> QueryResult:
     """Run a query in a forked worker process that is killed when ``timeout`` passes.
 
     pyoxigraph cannot interrupt a running query (no timeout parameter, signals are not
@@ -77,7 +84,8 @@ def run_query_with_timeout(store: ox.Store, query: str, bindings: Mapping[str, T
 
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_worker, args=(store, query, bindings, max_rows, sender), daemon=True)
+    process = context.Process(target=_worker, args=(store, query, bindings, max_rows, default_graph, sender),
+                              daemon=True)
     process.start()
     sender.close()
     try:
@@ -107,9 +115,14 @@ class _PyoxigraphStore(Store):
 
     def query(self, query: str, *, bindings: Mapping[str, Term] | None = None,
               timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
+        dataset = self._default_graph()
         if timeout is None:
-            return run_query(self._store, query, bindings, max_rows=max_rows)
-        return run_query_with_timeout(self._store, query, bindings, timeout, max_rows=max_rows)
+            return run_query(self._store, query, bindings, max_rows=max_rows, default_graph=dataset)
+        return run_query_with_timeout(self._store, query, bindings, timeout, max_rows=max_rows, default_graph=dataset)
+
+    def _default_graph(self) -> list | None:
+        """The graphs whose union queries see; None for all of them."""
+        return None
 
 
 class MemoryStore(_PyoxigraphStore):
@@ -149,6 +162,16 @@ class OxigraphStore(_PyoxigraphStore):
         except OSError as err:
             raise StoreError(f"cannot open the embedded store {self.path}: {err}") from None
 
+    def _default_graph(self) -> list:
+        # Every graph but staging graphs: one left by a load that was killed must not show.
+        return [ox.DefaultGraph()] + [g for g in self._store.named_graphs() if not g.value.startswith(_STAGING)]
+
+    def _drop_stale_staging(self) -> None:
+        # The folder's lock is exclusive, so any staging graph here is a dead load's leftover.
+        for graph in list(self._store.named_graphs()):
+            if graph.value.startswith(_STAGING):
+                self._store.remove_graph(graph)
+
     def load(self, files: list, *, graph: str, replace: bool = True, dry_run: bool = False) -> LoadReport:
         """Load files with ``bulk_load`` (streaming), swapping the graph atomically.
 
@@ -167,8 +190,9 @@ class OxigraphStore(_PyoxigraphStore):
         if dry_run:
             parsed = sum(len(rdf.parse(path, format=fmt)) for path, fmt in sources)
             return LoadReport(graph, parsed, None, time.perf_counter() - start, "bulk_load", dry_run=True)
+        self._drop_stale_staging()
         direct = self.count(graph) == 0
-        staging = target if direct else ox.NamedNode(f"urn:dlkg:staging:{uuid.uuid4()}")
+        staging = target if direct else ox.NamedNode(f"{_STAGING}{uuid.uuid4()}")
         try:
             for path, fmt in sources:
                 with rdf.parse_errors(path), reading(path, label=f"loading {path.name}") as handle:

@@ -13,7 +13,7 @@ before the move leaves the target graph as it was; the staging graph is dropped.
 
 from __future__ import annotations
 
-import os
+import http.client
 import socket
 import tempfile
 import time
@@ -32,11 +32,16 @@ from dlkg.progress import reading
 from dlkg.resources import DATA_GRAPH, ONTOLOGY_GRAPH
 from dlkg.sparql import Term, bind_values, query_form
 from dlkg.stores.base import DIGEST_LIMIT, LoadReport, QueryResult, Store, result_from_pyoxigraph, same_digest
-from dlkg.stores.http import ChallengeAuth, credentials, send_with_retries
+from dlkg.stores.http import ChallengeAuth, backoff_delay, credentials, describe_transport_error, send_with_retries
 
 __all__ = ["RemoteStore", "derive_endpoints"]
 
 _CANCELLED = b"The SPARQL operation has been cancelled"
+_QUERY_ATTEMPTS = 4
+_RESULTS_TYPES = frozenset({"application/sparql-results+json", "application/json"})
+#: Read timeout for the one update that moves a staged graph into place: it copies the whole
+#: graph on the store's side (minutes for a large graph on Virtuoso).
+_MOVE_TIMEOUT = 1800.0
 _INSERT_BATCH = 5000
 
 
@@ -111,7 +116,6 @@ class RemoteStore(Store):
     def _run(self, text: str, *, timeout: float | None = None, default_graphs: tuple[str, ...],
              max_rows: int | None = None) -> QueryResult:
         from SPARQLWrapper import DIGEST, GET, JSON, POST, TURTLE, SPARQLWrapper
-        from SPARQLWrapper.SPARQLExceptions import EndPointNotFound, QueryBadFormed, SPARQLWrapperException, Unauthorized
 
         form = query_form(text)
         if not form:
@@ -128,46 +132,68 @@ class RemoteStore(Store):
         if self._credentials:
             wrapper.setHTTPAuth(DIGEST)
             wrapper.setCredentials(*self._credentials)
-        started = time.monotonic()
-        try:
-            answer = wrapper.query()
-            body = answer.response.read()
-        except QueryBadFormed as err:
-            raise InputError(f"the store refused the query: {_server_message(err)}", path="query") from None
-        except EndPointNotFound:
-            raise StoreError(f"not a SPARQL endpoint: {self.query_url} answered 404 Not Found") from None
-        except Unauthorized:
-            raise StoreError(f"{self.query_url} refused the credentials (401)") from None
-        except SPARQLWrapperException as err:
-            raise StoreError(f"query failed at {self.query_url}: {_server_message(err)}") from None
-        except (socket.timeout, TimeoutError):
-            raise QueryTimeout(f"{self.query_url} did not answer within the time limit of {limit:g} s") from None
-        except urllib.error.HTTPError as err:
-            raise StoreError(f"query failed at {self.query_url}: HTTP {err.code} {err.reason}") from None
-        except urllib.error.URLError as err:
-            if isinstance(err.reason, (socket.timeout, TimeoutError)):
-                raise QueryTimeout(f"{self.query_url} did not answer within the time limit of {limit:g} s") from None
-            raise StoreError(f"cannot reach {self.query_url}: {err.reason}") from None
+        answer, body = self._send_query(wrapper, limit)
         headers = answer.response.headers
         content_type = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        status = answer.response.getcode()
-        self._check_complete(body, content_type, status, headers, time.monotonic() - started)
+        self._check_complete(body, content_type, answer.response.getcode(), headers, form)
         try:
             if form in ("construct", "describe"):
-                fmt = ox.RdfFormat.from_media_type(content_type) or ox.RdfFormat.TURTLE
+                fmt = ox.RdfFormat.from_media_type(content_type)
                 return result_from_pyoxigraph(ox.parse(body, format=fmt), text, max_rows=max_rows)
             return result_from_pyoxigraph(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON), text,
                                           max_rows=max_rows)
         except (SyntaxError, ValueError) as err:
+            if content_type in _RESULTS_TYPES and not body.lstrip().startswith(b'{"head"') and b'"head"' not in body[:4096]:
+                raise StoreError(f"not a SPARQL endpoint: {self.query_url} answered JSON that is not SPARQL results") from None
             raise QueryError(f"{self.query_url} sent an answer that does not parse ({err}); it may be cut short") from None
 
-    def _check_complete(self, body: bytes, content_type: str, status: int, headers, seconds: float) -> None:
+    def _send_query(self, wrapper, limit: float | None):
+        """Send a query, retrying (queries are safe to repeat) when the connection fails or
+        the store answers 5xx; every other failure is one line naming the URL and the cause."""
+        from SPARQLWrapper.SPARQLExceptions import (EndPointInternalError, EndPointNotFound, QueryBadFormed,
+                                                    SPARQLWrapperException, Unauthorized)
+
+        for attempt in range(_QUERY_ATTEMPTS):
+            try:
+                answer = wrapper.query()
+                return answer, answer.response.read()
+            except QueryBadFormed as err:
+                raise InputError(f"the store refused the query: {_server_message(err)}", path="query") from None
+            except EndPointNotFound:
+                raise StoreError(f"not a SPARQL endpoint: {self.query_url} answered 404 Not Found") from None
+            except Unauthorized:
+                raise StoreError(f"{self.query_url} refused the credentials (401)") from None
+            except (socket.timeout, TimeoutError):
+                raise QueryTimeout(f"{self.query_url} did not answer within the time limit of {limit:g} s") from None
+            except EndPointInternalError as err:
+                cause = f"the store failed (5xx): {_server_message(err)}"
+            except SPARQLWrapperException as err:
+                raise StoreError(f"query failed at {self.query_url}: {_server_message(err)}") from None
+            except urllib.error.HTTPError as err:
+                if err.code < 500:
+                    raise StoreError(f"query failed at {self.query_url}: HTTP {err.code} {err.reason}") from None
+                cause = f"HTTP {err.code} {err.reason}"
+            except urllib.error.URLError as err:
+                if isinstance(err.reason, (socket.timeout, TimeoutError)):
+                    raise QueryTimeout(f"{self.query_url} did not answer within the time limit of {limit:g} s") from None
+                cause = f"cannot connect ({err.reason})"
+            except (http.client.HTTPException, ConnectionError) as err:
+                cause = f"connection lost ({type(err).__name__})"
+            if attempt + 1 < _QUERY_ATTEMPTS:
+                time.sleep(backoff_delay(attempt))
+        raise StoreError(f"query failed at {self.query_url}: {cause} (after {_QUERY_ATTEMPTS} attempts)")
+
+    def _check_complete(self, body: bytes, content_type: str, status: int, headers, form: str) -> None:
         if content_type in ("text/html", "application/xhtml+xml"):
             raise StoreError(f"not a SPARQL endpoint: {self.query_url} answered an HTML page")
         if status == 206 or "S1TAT" in (headers.get("X-SQL-State") or ""):
             raise QueryTimeout(f"{self.query_url} answered only part of the result (it hit its own time limit)")
         if _CANCELLED in body[-200:]:
             raise QueryTimeout(f"{self.query_url} cancelled the query (its own time limit) and cut the answer short")
+        graph = form in ("construct", "describe")
+        if (graph and ox.RdfFormat.from_media_type(content_type) is None) or (
+                not graph and content_type not in _RESULTS_TYPES):
+            raise StoreError(f"not a SPARQL endpoint: {self.query_url} answered {content_type or 'no content type'}")
 
     # -- loads ---------------------------------------------------------------------------
 
@@ -209,7 +235,7 @@ class RemoteStore(Store):
         url = self.gsp_url
         params = {"graph": graph.value}
         if self._auth is not None:  # learn the auth challenge with a small request, not the big body
-            self._client.get(url, params=params)
+            send_with_retries(lambda: self._client.get(url, params=params), url=url, what="Graph Store request")
 
         def send() -> httpx.Response:
             with open(path, "rb") as body:
@@ -233,12 +259,12 @@ class RemoteStore(Store):
     def _update(self, update: str, *, what: str) -> None:
         url = self.update_url
         # Never retried blindly: a MOVE or INSERT that reached the store must not run twice.
+        timeout = httpx.Timeout(self.timeout or 60.0, read=self.timeout or _MOVE_TIMEOUT)
         try:
-            response = self._client.post(url, data={"update": update})
-        except httpx.TimeoutException:
-            raise StoreError(f"{what} failed at {url}: timed out") from None
+            response = self._client.post(url, data={"update": update}, timeout=timeout)
         except httpx.TransportError as err:
-            raise StoreError(f"{what} failed at {url}: cannot connect ({type(err).__name__})") from None
+            outcome = "" if isinstance(err, httpx.ConnectError) else "; whether the store applied it is unknown"
+            raise StoreError(f"{what} failed at {url}: {describe_transport_error(err)}{outcome}") from None
         self._raise_for(response, url, what)
 
     def _drop_quietly(self, graph: ox.NamedNode) -> None:

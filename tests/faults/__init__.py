@@ -1,0 +1,1 @@
+"""Fault tests for loading: broken input, killed servers, dropped connections, wrong endpoints."""
