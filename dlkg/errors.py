@@ -49,9 +49,17 @@ class InputError(DlkgError, ValueError):
         self.column = column
         super().__init__(self._render())
 
+    def __reduce__(self):
+        # Keep path, line and column across processes (a query worker sends errors back).
+        return (_rebuild_input_error, (type(self), self.message, self.path, self.line, self.column))
+
     def _render(self) -> str:
         where = ":".join(str(part) for part in (self.path, self.line, self.column) if part is not None)
         return f"{where}: {self.message}" if where else self.message
+
+
+def _rebuild_input_error(cls, message, path, line, column):
+    return cls(message, path=path, line=line, column=column)
 
 
 def _one_line(message: str, limit: int = 240) -> str:

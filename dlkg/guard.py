@@ -36,7 +36,8 @@ MAX_QUERY_LENGTH = 100_000
 #: Deepest nesting of braces and parentheses accepted (Oxigraph crashes in the thousands).
 MAX_NESTING = 64
 
-_PROLOGUE = re.compile(r"\s*(?:(?:BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)\s*)*", re.I)
+# Run on blanked text, where the prologue's IRIs are already spaces.
+_PROLOGUE = re.compile(r"\s*(?:(?:BASE|PREFIX\s+[^\s:]*:)\s*)*", re.I)
 _FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
 _SERVICE = re.compile(r"\bSERVICE\b", re.I)
 _FROM = re.compile(r"\bFROM\s+(?:NAMED\s+)?<([^>]*)>", re.I)
@@ -56,8 +57,11 @@ def _refuse(message: str, text: str, index: int) -> InputError:
 
 
 def check_query(text: str, *, allow_service: bool = False, max_length: int = MAX_QUERY_LENGTH,
-                max_nesting: int = MAX_NESTING) -> None:
+                max_nesting: int = MAX_NESTING, allowed_graphs: frozenset[str] = frozenset()) -> None:
     """Refuse a user query that is not safe to hand to an engine.
+
+    ``allowed_graphs`` are graphs besides dlkg's own that ``FROM`` may name (a local store's
+    named graphs, which naming cannot make anything fetch).
 
     Raises:
         InputError: what is refused and where (line and column).
@@ -89,6 +93,6 @@ def check_query(text: str, *, allow_service: bool = False, max_length: int = MAX
     for match in _FROM.finditer(text):
         if blank[match.start():match.start() + 4].upper() != "FROM":
             continue  # inside a string or comment
-        if match.group(1) not in _ALLOWED_GRAPHS:
+        if match.group(1) not in _ALLOWED_GRAPHS and match.group(1) not in allowed_graphs:
             raise _refuse(f"FROM <{match.group(1)}> is refused: only dlkg's own graphs may be named "
                           f"({', '.join(sorted(_ALLOWED_GRAPHS))})", text, match.start())

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from dlkg.errors import ResultTooLarge
 from dlkg.sparql import Term, has_order_by
 
-__all__ = ["DIGEST_LIMIT", "LoadReport", "QueryResult", "Store", "Term", "same_digest", "sort_key",
+__all__ = ["DIGEST_LIMIT", "Dataset", "LoadReport", "QueryResult", "Store", "Term", "same_digest", "sort_key",
            "result_from_pyoxigraph"]
 
 def sort_key(term: Term | None) -> tuple:
@@ -69,6 +69,18 @@ class QueryResult:
             triples = tuple(sorted(set(self.triples), key=lambda t: (sort_key(t.subject), sort_key(t.predicate), sort_key(t.object))))
             return QueryResult("graph", triples=triples)
         return self
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset a query runs over, as the SPARQL protocol's ``default-graph-uri`` and
+    ``named-graph-uri`` name it; empty means the store's own default (dlkg's graphs)."""
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.default_graphs or self.named_graphs)
 
 
 def _capped(items, max_rows: int | None, what: str) -> tuple:
@@ -164,8 +176,9 @@ class Store(ABC):
 
     @abstractmethod
     def query(self, query: str, *, bindings: Mapping[str, Term] | None = None,
-              timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
-        """Run a SPARQL query over the union of the store's graphs.
+              timeout: float | None = None, max_rows: int | None = None, dataset: Dataset | None = None,
+              base_iri: str | None = None) -> QueryResult:
+        """Run a SPARQL query over the union of the store's graphs (or the given dataset).
 
         Args:
             query: SPARQL 1.1 query text.
@@ -173,6 +186,8 @@ class Store(ABC):
                 pasted into the query text.
             timeout: Seconds after which the query is stopped.
             max_rows: Most rows (or triples) accepted; more raise :class:`ResultTooLarge`.
+            dataset: The graphs to query instead of the default (SPARQL protocol semantics).
+            base_iri: The base IRI relative IRIs in the query resolve against.
 
         Raises:
             InputError: the query does not parse (message with line and column).

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 import re
+import threading
 import time
 import uuid
 from collections.abc import Mapping
@@ -16,7 +18,8 @@ from dlkg.errors import DlkgError, InputError, QueryError, QueryTimeout, StoreEr
 from dlkg.progress import reading
 from dlkg.resources import DATA_FILE, DATA_GRAPH, ONTOLOGY_FILE, ONTOLOGY_GRAPH
 from dlkg.sparql import Term, bind_values
-from dlkg.stores.base import DIGEST_LIMIT, LoadReport, QueryResult, Store, result_from_pyoxigraph, same_digest
+from dlkg.stores.base import (DIGEST_LIMIT, Dataset, LoadReport, QueryResult, Store, result_from_pyoxigraph,
+                              same_digest)
 
 __all__ = ["MemoryStore", "OxigraphStore", "run_query", "packaged_files"]
 
@@ -30,7 +33,8 @@ def packaged_files() -> list[tuple[Path, ox.NamedNode]]:
 
 
 def run_query(store: ox.Store, query: str, bindings: Mapping[str, Term] | None = None, *,
-              max_rows: int | None = None, default_graph: list | None = None) -> QueryResult:
+              max_rows: int | None = None, default_graph: list | None = None, dataset: Dataset | None = None,
+              base_iri: str | None = None) -> QueryResult:
     """Run a query on a pyoxigraph store over the union of its graphs, as a :class:`QueryResult`.
 
     >>> s = ox.Store()
@@ -42,12 +46,19 @@ def run_query(store: ox.Store, query: str, bindings: Mapping[str, Term] | None =
     ...
     dlkg.errors.InputError: query:1:27: ...
     """
+    options: dict = {"base_iri": base_iri}
     try:
-        text = bind_values(query, bindings or {})
-        if default_graph is None:
-            answer = store.query(text, use_default_graph_as_union=True)
+        if dataset:
+            options["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graphs]
+            options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
+        elif default_graph is not None:
+            options["default_graph"] = default_graph
         else:
-            answer = store.query(text, default_graph=default_graph)
+            options["use_default_graph_as_union"] = True
+    except ValueError as err:
+        raise InputError(f"not an IRI in the dataset: {err}", path="default-graph-uri/named-graph-uri") from None
+    try:
+        answer = store.query(bind_values(query, bindings or {}), **options)
     except SyntaxError as err:
         message = str(err)
         match = _POSITION.match(message)
@@ -60,40 +71,62 @@ def run_query(store: ox.Store, query: str, bindings: Mapping[str, Term] | None =
     return result_from_pyoxigraph(answer, query, max_rows=max_rows)
 
 
-def _worker(store: ox.Store, query: str, bindings, max_rows, default_graph, conn) -> None:
+def _limit_memory(extra: int) -> None:
+    """Cap this (worker) process's address space at its current size plus ``extra`` bytes."""
     try:
-        result = run_query(store, query, bindings, max_rows=max_rows, default_graph=default_graph)
-        conn.send_bytes(pickle.dumps(("ok", result)))
+        import resource
+
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            pages = int(handle.read().split()[0])
+        limit = pages * os.sysconf("SC_PAGE_SIZE") + extra
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, OSError, ValueError):  # not Linux: no cap
+        pass
+
+
+def _worker(store: ox.Store, query: str, bindings, options: dict, memory: int | None, conn) -> None:
+    try:
+        if memory:
+            _limit_memory(memory)
+        payload = ("ok", run_query(store, query, bindings, **options))
     except DlkgError as err:
-        conn.send_bytes(pickle.dumps(("error", err)))
+        payload = ("error", err)
+    except MemoryError:
+        payload = ("error", QueryError("the query ran out of the memory allowed to one query"))
     except Exception as err:  # noqa: BLE001 - the parent reports it as one line
-        conn.send_bytes(pickle.dumps(("error", QueryError(f"the query failed: {type(err).__name__}: {err}"))))
+        payload = ("error", QueryError(f"the query failed: {type(err).__name__}: {err}"))
+    try:
+        conn.send_bytes(pickle.dumps(payload))
     finally:
         conn.close()
 
 
+#: One fork at a time: a server forks from several threads, and the child should copy a quiet process.
+_FORK_LOCK = threading.Lock()
+
+
 def run_query_with_timeout(store: ox.Store, query: str, bindings: Mapping[str, Term] | None,
-                           timeout: float, *, max_rows: int | None = None,
-                           default_graph: list | None = None) -> QueryResult:
+                           timeout: float, *, memory: int | None = None, **options) -> QueryResult:
     """Run a query in a forked worker process that is killed when ``timeout`` passes.
 
     pyoxigraph cannot interrupt a running query (no timeout parameter, signals are not
-    honoured), so the only sure stop is ending the process that runs it.
+    honoured), so the only sure stop is ending the process that runs it. ``memory`` caps the
+    bytes of address space the worker may add; ``options`` go to :func:`run_query`.
     """
     import multiprocessing  # only here: it costs start-up time on every other path
 
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_worker, args=(store, query, bindings, max_rows, default_graph, sender),
-                              daemon=True)
-    process.start()
+    process = context.Process(target=_worker, args=(store, query, bindings, options, memory, sender), daemon=True)
+    with _FORK_LOCK:
+        process.start()
     sender.close()
     try:
         if not receiver.poll(timeout):
             raise QueryTimeout(f"query stopped after the time limit of {timeout:g} s")
         status, payload = pickle.loads(receiver.recv_bytes())
-    except EOFError:
-        raise QueryError("the query worker died without an answer") from None
+    except (EOFError, OSError):
+        raise QueryError("the query worker died without an answer (it may have run out of memory)") from None
     finally:
         if process.is_alive():
             process.kill()
@@ -113,12 +146,17 @@ class _PyoxigraphStore(Store):
         """The underlying pyoxigraph store."""
         return self._store
 
+    #: Bytes of address space a query worker may add (only with a timeout, in a worker).
+    worker_memory: int | None = None
+
     def query(self, query: str, *, bindings: Mapping[str, Term] | None = None,
-              timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
-        dataset = self._default_graph()
+              timeout: float | None = None, max_rows: int | None = None, dataset: Dataset | None = None,
+              base_iri: str | None = None) -> QueryResult:
+        options = {"max_rows": max_rows, "default_graph": self._default_graph(), "dataset": dataset,
+                   "base_iri": base_iri}
         if timeout is None:
-            return run_query(self._store, query, bindings, max_rows=max_rows, default_graph=dataset)
-        return run_query_with_timeout(self._store, query, bindings, timeout, max_rows=max_rows, default_graph=dataset)
+            return run_query(self._store, query, bindings, **options)
+        return run_query_with_timeout(self._store, query, bindings, timeout, memory=self.worker_memory, **options)
 
     def _default_graph(self) -> list | None:
         """The graphs whose union queries see; None for all of them."""

@@ -31,7 +31,8 @@ from dlkg.errors import InputError, QueryError, QueryTimeout, StoreError, UsageE
 from dlkg.progress import reading
 from dlkg.resources import DATA_GRAPH, ONTOLOGY_GRAPH
 from dlkg.sparql import Term, bind_values, query_form
-from dlkg.stores.base import DIGEST_LIMIT, LoadReport, QueryResult, Store, result_from_pyoxigraph, same_digest
+from dlkg.stores.base import (DIGEST_LIMIT, Dataset, LoadReport, QueryResult, Store, result_from_pyoxigraph,
+                              same_digest)
 from dlkg.stores.http import ChallengeAuth, backoff_delay, credentials, describe_transport_error, send_with_retries
 
 __all__ = ["RemoteStore", "derive_endpoints"]
@@ -100,8 +101,14 @@ class RemoteStore(Store):
     # -- queries -------------------------------------------------------------------------
 
     def query(self, query: str, *, bindings: Mapping[str, Term] | None = None,
-              timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
+              timeout: float | None = None, max_rows: int | None = None, dataset: Dataset | None = None,
+              base_iri: str | None = None) -> QueryResult:
         text = bind_values(query, bindings or {})
+        if base_iri:
+            text = f"BASE {ox.NamedNode(base_iri)}\n{text}"
+        if dataset:
+            return self._run(text, timeout=timeout, default_graphs=dataset.default_graphs,
+                             named_graphs=dataset.named_graphs, max_rows=max_rows)
         return self._run(text, timeout=timeout, default_graphs=self.default_graphs, max_rows=max_rows)
 
     def count(self, graph: str) -> int:
@@ -114,7 +121,7 @@ class RemoteStore(Store):
                               default_graphs=()).triples)
 
     def _run(self, text: str, *, timeout: float | None = None, default_graphs: tuple[str, ...],
-             max_rows: int | None = None) -> QueryResult:
+             named_graphs: tuple[str, ...] = (), max_rows: int | None = None) -> QueryResult:
         from SPARQLWrapper import DIGEST, GET, JSON, POST, TURTLE, SPARQLWrapper
 
         form = query_form(text)
@@ -126,6 +133,8 @@ class RemoteStore(Store):
         wrapper.setReturnFormat(TURTLE if form in ("construct", "describe") else JSON)
         for graph in default_graphs:
             wrapper.addDefaultGraph(graph)
+        for graph in named_graphs:
+            wrapper.addNamedGraph(graph)
         limit = timeout or self.timeout
         if limit:
             wrapper.setTimeout(int(max(1, round(limit))))

@@ -92,3 +92,28 @@ def test_value_with_angle_bracket_is_not_an_iri():
     done = run_dlkg("load", "data/frameworks.ttl", "--into", "/tmp/unused-store", "--graph",
                     "http://example.org/x> } ; DROP ALL ; INSERT DATA { <a")
     assert done.returncode == 2 and "not an IRI" in done.stderr
+
+
+@pytest.mark.parametrize("query", [
+    "PREFIX dlkg: <https://w3id.org/dlkg/ontology#> SELECT ?f WHERE { ?f dlkg:runsOn ?p }",
+    "BASE <https://w3id.org/dlkg/resource/>\nPREFIX : <https://w3id.org/dlkg/ontology#>\nASK { <Caffe> :runsOn <Linux> }",
+    "prefix x: <http://e/> describe x:a",
+])
+def test_queries_with_a_prologue_pass_the_guard(query):
+    check_query(query)
+
+
+@pytest.mark.parametrize(("query", "words"), [
+    ("PREFIX x: <http://e/> INSERT DATA { x:a x:b x:c }", "INSERT is an update"),
+    ("BASE <http://e/> CLEAR ALL", "CLEAR is an update"),
+])
+def test_updates_behind_a_prologue_are_refused(query, words):
+    with pytest.raises(InputError, match=words):
+        check_query(query)
+
+
+def test_cli_sparql_with_prefixes():
+    done = run_dlkg("sparql", "PREFIX dlkg: <https://w3id.org/dlkg/ontology#> PREFIX res: <https://w3id.org/dlkg/resource/> "
+                    "SELECT ?f WHERE { ?f dlkg:runsOn res:iOS }", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1:] == ["https://w3id.org/dlkg/resource/MXNet", "https://w3id.org/dlkg/resource/Torch"]

@@ -1,0 +1,592 @@
+"""The web application: the SPARQL endpoint, linked data for every dlkg IRI, and the pages.
+
+Routes:
+
+- ``/sparql``: SPARQL 1.1 Protocol query operation (GET, POST form, POST direct), read-only,
+  CORS for browser clients (GET from anywhere; POST from the same origin or configured ones);
+- ``/resource/NAME``: the thing ``https://w3id.org/dlkg/resource/NAME``; 303 See Other to a
+  document about it, ``/page/NAME`` (HTML) or ``/data/NAME.ttl`` (``.nt``, ``.jsonld``,
+  ``.rdf``) by content negotiation; the 303 for an RDF type also carries the description;
+- ``/data/NAME[.EXT]``: the description of a resource (its triples and those pointing at it);
+- ``/ontology`` (``.ttl``, ``.nt``, ``.jsonld``, ``.rdf``, ``.html``): the ontology; its terms
+  ``https://w3id.org/dlkg/ontology#Term`` are fragments of it, so it is answered directly
+  (200, ``Vary: Accept``, ``Content-Location``); ``/ontology/1.0.0`` likewise, and
+  ``/ontology/1.0.0/context.jsonld`` is the JSON-LD context;
+- ``/graph/data``, ``/graph/ontology``: the two named graphs;
+- ``/``: Table 14.1 rebuilt from the graph, with facet filters and a zh/en switch;
+  ``/page/NAME``: a framework's page (or any resource's); ``/editor``: the SPARQL editor
+  with the canned queries; ``/diagram``: the picture of the graph; ``/static/...``: the
+  pages' own CSS and JavaScript (nothing from elsewhere).
+
+Pages are rendered on the server and read without JavaScript; ``static/dlkg.js`` only makes
+the filters apply at once and runs editor queries in place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterable, Sequence
+from functools import partial
+from pathlib import Path
+from urllib.parse import urlencode
+
+import anyio
+import pyoxigraph as ox
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from dlkg.errors import DlkgError, InputError, QueryTimeout, StoreError
+from dlkg.resources import DATA_GRAPH, ONTOLOGY_DIR, ONTOLOGY_GRAPH, ONTOLOGY_IRI, RES
+from dlkg.serve.execute import Dataset, QueryExecutor
+from dlkg.serve.i18n import LANGUAGES, TEXT, pick_language
+from dlkg.serve.negotiation import choose
+from dlkg.serve.protocol import (
+    LINKED_DATA_TYPES,
+    ProtocolError,
+    content_type,
+    negotiate,
+    parse_request,
+    serialize,
+    serialize_triples,
+)
+from dlkg.serve.security import LOOPBACK_HOSTS, BodyLimit, HostCheck, OriginCheck, RateLimit, SecurityHeaders
+from dlkg.serve.site import Site, local_path
+from dlkg.sparql import query_form
+from dlkg.stores import QueryResult, Store, open_store
+
+__all__ = ["create_app", "DEFAULT_QUERY_TIMEOUT", "DEFAULT_ROW_LIMIT", "DEFAULT_RATE_LIMIT", "DEFAULT_MAX_BODY"]
+
+HERE = Path(__file__).resolve().parent
+#: Seconds a query from a client may run.
+DEFAULT_QUERY_TIMEOUT = 10.0
+#: Most rows (or triples) a query result may have.
+DEFAULT_ROW_LIMIT = 10_000
+#: Requests per client: (bucket size, seconds to refill it).
+DEFAULT_RATE_LIMIT = (120, 60.0)
+#: Largest request body accepted, in bytes (a guard-sized query, form-encoded, fits).
+DEFAULT_MAX_BODY = 512 * 1024
+
+_EXTENSIONS = {"ttl": "turtle", "nt": "nt", "jsonld": "jsonld", "rdf": "rdfxml", "html": "html"}
+_EXTENSION_OF = {"turtle": "ttl", "nt": "nt", "jsonld": "jsonld", "rdfxml": "rdf", "html": "html"}
+_MEDIA_OF = {"turtle": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json",
+             "rdfxml": "application/rdf+xml", "html": "text/html"}
+_PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+             "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+_CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "Content-Type, Retry-After"}
+_GRAPHS = {"data": DATA_GRAPH, "ontology": ONTOLOGY_GRAPH}
+
+
+class _Docs:
+    """The ontology documentation and diagrams (:func:`dlkg.docs.build_docs`), drawn once
+    into a temporary folder; ``error`` says why not when Graphviz (or dlkg.docs) is missing.
+
+    They are drawn from the packaged files when the store holds the packaged graph (same
+    triple counts), else from the store's own two graphs, exported first."""
+
+    FILES = ("frameworks.svg", "frameworks.png", "classes.svg", "classes.png", "index.html")
+
+    def __init__(self, store: Store, directory: Path | None = None) -> None:
+        self.store = store
+        self._own = directory is None
+        self.directory = directory
+        self.error = ""
+        self.built = False
+        self._lock = threading.Lock()
+
+    def _sources(self, folder: Path) -> dict[str, Path]:
+        from dlkg.export import serialize_triples as write_nt
+        from dlkg.resources import DATA_FILE, ONTOLOGY_FILE
+        from dlkg.stores import MemoryStore
+
+        packaged = MemoryStore()
+        graphs = {"ontology": ONTOLOGY_GRAPH, "data": DATA_GRAPH}
+        if all(self.store.count(iri) == packaged.count(iri) for iri in graphs.values()):
+            return {"ontology": ONTOLOGY_FILE, "data": DATA_FILE}
+        sources = {}
+        for name, iri in graphs.items():
+            sources[name] = folder / f"served-{name}.nt"
+            sources[name].write_bytes(write_nt(self.store.graph_triples(iri), "nt"))
+        return sources
+
+    def ensure(self) -> bool:
+        with self._lock:
+            if not self.built:
+                self.built = True
+                try:
+                    from dlkg.docs import build_docs
+                except ImportError:
+                    self.error = "this dlkg has no dlkg.docs module"
+                    return False
+                if self.directory is None:
+                    self.directory = Path(tempfile.mkdtemp(prefix="dlkg-serve-docs-"))
+                try:
+                    with tempfile.TemporaryDirectory(prefix="dlkg-serve-sources-") as folder:
+                        build_docs(self.directory, **self._sources(Path(folder)))
+                except (DlkgError, OSError) as err:
+                    self.error = str(err)
+            return not self.error
+
+    def path(self, name: str) -> Path | None:
+        if name not in self.FILES or not self.ensure() or self.directory is None:
+            return None
+        path = self.directory / name
+        return path if path.is_file() else None
+
+    def close(self) -> None:
+        if self._own and self.directory is not None:
+            shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class _Server:
+    """Everything the routes share."""
+
+    def __init__(self, store: Store, *, owns_store: bool, executor: QueryExecutor, cors_origins: Sequence[str],
+                 max_concurrent_queries: int, docs: _Docs) -> None:
+        self.store = store
+        self.owns_store = owns_store
+        self.site = Site(store)
+        self.executor = executor
+        self.cors_origins = frozenset(o.rstrip("/").lower() for o in cors_origins)
+        self.max_concurrent = max_concurrent_queries
+        self._slots: asyncio.Semaphore | None = None
+        self.docs = docs
+        self.templates = Jinja2Templates(directory=str(HERE / "templates"))
+        self.templates.env.globals.update(local_path=local_path, LANGUAGES=LANGUAGES)
+        self.templates.env.filters["w3id_path"] = lambda iri: local_path(iri) or iri
+        # Only web addresses become links to elsewhere (never javascript: or data: IRIs).
+        self.templates.env.tests["web"] = lambda value: str(value).startswith(("http://", "https://"))
+
+    @property
+    def slots(self) -> asyncio.Semaphore:
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.max_concurrent)
+        return self._slots
+
+    async def run(self, text: str, dataset: Dataset, base_iri: str) -> QueryResult:
+        """Run a client's query in a worker thread (which waits on the killable worker process)."""
+        try:
+            await asyncio.wait_for(self.slots.acquire(), timeout=self.executor.timeout)
+        except asyncio.TimeoutError:
+            raise ProtocolError(503, "the server is busy with other queries; retry shortly",
+                                {"Retry-After": "5"}) from None
+        try:
+            return await anyio.to_thread.run_sync(partial(self.executor.run, text, dataset=dataset, base_iri=base_iri))
+        finally:
+            self.slots.release()
+
+
+def _status_of(err: DlkgError) -> int:
+    if isinstance(err, InputError):
+        return 403 if "is an update" in err.message else 400
+    if isinstance(err, QueryTimeout):
+        return 503
+    if isinstance(err, StoreError):
+        return 502
+    return 500  # ResultTooLarge, engine failures
+
+
+def _text(status: int, message: str, headers: dict[str, str] | None = None) -> PlainTextResponse:
+    return PlainTextResponse(message.rstrip("\n") + "\n", status_code=status, headers=headers)
+
+
+# -- the SPARQL endpoint ---------------------------------------------------------------------
+
+def _wants_editor(request: Request) -> bool:
+    """A browser opening /sparql itself (no query) is sent to the editor."""
+    params = request.query_params
+    if request.method != "GET" or "query" in params or "update" in params:
+        return False
+    return choose(request.headers.get("accept"), ["application/sparql-results+json", "text/html"]) == "text/html"
+
+
+async def sparql_endpoint(request: Request) -> Response:
+    server: _Server = request.app.state.server
+    origin = request.headers.get("origin")
+    cors = dict(_CORS)
+    if request.method == "OPTIONS":
+        trusted = origin is not None and origin.rstrip("/").lower() in server.cors_origins
+        methods = "GET, POST, OPTIONS" if trusted else "GET, OPTIONS"
+        return Response(status_code=204, headers={**cors, "Allow": "GET, POST, OPTIONS",
+                                                  "Access-Control-Allow-Methods": methods,
+                                                  "Access-Control-Allow-Headers": "Accept, Content-Type",
+                                                  "Access-Control-Max-Age": "600", "Vary": "Origin"})
+    try:
+        if _wants_editor(request):
+            return RedirectResponse("/editor", status_code=303)
+        body = await request.body() if request.method == "POST" else b""
+        parsed = parse_request(request.method, request.query_params.multi_items(),
+                               request.headers.get("content-type"), body)
+        server.executor.check(parsed.query)
+        form = query_form(parsed.query)
+        kind = "graph" if form in ("construct", "describe") else form
+        media, fmt = negotiate(kind, request.headers.get("accept"), parsed.formats)
+        base = str(request.url.replace(query="", fragment=""))
+        result = await server.run(parsed.query, parsed.dataset, base)
+        payload = await run_in_threadpool(serialize, result, fmt)
+    except ProtocolError as err:
+        return _text(err.status, err.message, {**cors, **err.headers})
+    except DlkgError as err:
+        return _text(_status_of(err), str(err), cors)
+    return Response(payload, media_type=None,
+                    headers={**cors, "Content-Type": content_type(media), "Vary": "Accept, Origin",
+                             "Cache-Control": "no-store"})
+
+
+# -- linked data -------------------------------------------------------------------------------
+
+def _negotiated(request: Request) -> str | None:
+    media = choose(request.headers.get("accept"), [m for m, _ in LINKED_DATA_TYPES])
+    return dict(LINKED_DATA_TYPES)[media] if media else None
+
+
+def _not_acceptable() -> Response:
+    offered = ", ".join(dict.fromkeys(m for m, _ in LINKED_DATA_TYPES))
+    return _text(406, f"none of the accepted media types is available here; available: {offered}",
+                 {"Vary": "Accept"})
+
+
+def _split_extension(name: str) -> tuple[str, str | None]:
+    stem, dot, ext = name.rpartition(".")
+    if dot and ext in _EXTENSIONS:
+        return stem, _EXTENSIONS[ext]
+    return name, None
+
+
+def _resource_iri(name: str) -> str | None:
+    try:
+        return ox.NamedNode(RES + name).value if name and "#" not in name else None
+    except ValueError:
+        return None
+
+
+def resource(request: Request) -> Response:
+    """``/resource/NAME``: 303 See Other to the document that describes the thing."""
+    server: _Server = request.app.state.server
+    name = request.path_params["name"]
+    iri = _resource_iri(name)
+    if iri is None or not server.site.exists(iri):
+        return _not_found(request)
+    fmt = _negotiated(request)
+    if fmt is None:
+        return _not_acceptable()
+    if fmt == "html":
+        target = f"/page/{name}"
+        link = html.escape(target)
+        note = f'<!DOCTYPE html><title>See Other</title><p>See <a href="{link}">{link}</a></p>\n'
+        return Response(note, status_code=303, media_type="text/html",
+                        headers={"Location": target, "Vary": "Accept"})
+    # The description comes along, so a client that does not follow redirects still gets it.
+    body = serialize_triples(server.site.describe(iri), fmt)
+    return Response(body, status_code=303, headers={"Location": f"/data/{name}.{_EXTENSION_OF[fmt]}",
+                                                    "Content-Type": content_type(_MEDIA_OF[fmt]), "Vary": "Accept"})
+
+
+def data(request: Request) -> Response:
+    """``/data/NAME[.EXT]``: the description of a resource, as a document."""
+    server: _Server = request.app.state.server
+    name, fmt = _split_extension(request.path_params["name"])
+    iri = _resource_iri(name)
+    if iri is None or not server.site.exists(iri):
+        return _not_found(request)
+    headers = {}
+    if fmt is None:
+        fmt = _negotiated(request)
+        if fmt is None:
+            return _not_acceptable()
+        headers = {"Vary": "Accept", "Content-Location": f"/data/{name}.{_EXTENSION_OF[fmt]}"}
+    if fmt == "html":
+        return RedirectResponse(f"/page/{name}", status_code=303, headers={"Vary": "Accept"} if headers else None)
+    body = serialize_triples(server.site.describe(iri), fmt)
+    return Response(body, headers={**headers, "Content-Type": content_type(_MEDIA_OF[fmt]),
+                                   "Link": f'<{iri}>; rel="describes"'})
+
+
+def ontology(request: Request) -> Response:
+    """``/ontology[.EXT]`` (and ``/ontology/1.0.0``): the ontology; terms are its fragments."""
+    server: _Server = request.app.state.server
+    fmt = _EXTENSIONS.get(request.path_params.get("ext", ""), None)
+    if "ext" in request.path_params and fmt is None:
+        return _not_found(request)
+    headers = {}
+    if fmt is None:
+        fmt = _negotiated(request)
+        if fmt is None:
+            return _not_acceptable()
+        headers = {"Vary": "Accept", "Content-Location": f"/ontology.{_EXTENSION_OF[fmt]}"}
+    if fmt == "html":
+        lang = _lang(request)
+        response = _render(request, "ontology.html", lang, title=TEXT[lang]["nav_ontology"], nav="ontology",
+                           groups=server.site.ontology_terms(lang), ontology_iri=ONTOLOGY_IRI,
+                           has_docs=server.docs.ensure(), alternates=_alternates("/ontology"))
+        response.headers.update(headers)
+        return response
+    body = serialize_triples(server.store.graph_triples(ONTOLOGY_GRAPH), fmt)
+    return Response(body, headers={**headers, "Content-Type": content_type(_MEDIA_OF[fmt])})
+
+
+def context_document(request: Request) -> Response:
+    """The JSON-LD context published at ``https://w3id.org/dlkg/ontology/1.0.0/context.jsonld``."""
+    return FileResponse(ONTOLOGY_DIR / "context.jsonld", media_type="application/ld+json")
+
+
+def named_graph(request: Request) -> Response:
+    """``/graph/data``, ``/graph/ontology``: a named graph's triples."""
+    server: _Server = request.app.state.server
+    name, fmt = _split_extension(request.path_params["name"])
+    if name not in _GRAPHS:
+        return _not_found(request)
+    headers = {}
+    if fmt is None:
+        fmt = _negotiated(request)
+        if fmt is None:
+            return _not_acceptable()
+        headers = {"Vary": "Accept", "Content-Location": f"/graph/{name}.{_EXTENSION_OF[fmt]}"}
+    triples = server.store.graph_triples(_GRAPHS[name])
+    if fmt == "html":
+        lang = _lang(request)
+        response = _render(request, "graph.html", lang, title=_GRAPHS[name], nav="", graph_iri=_GRAPHS[name],
+                           count=len(triples), alternates=_alternates(f"/graph/{name}"))
+        response.headers.update(headers)
+        return response
+    return Response(serialize_triples(triples, fmt), headers={**headers, "Content-Type": content_type(_MEDIA_OF[fmt])})
+
+
+def _alternates(base: str) -> list[dict]:
+    return [{"type": _MEDIA_OF[fmt], "href": f"{base}.{ext}", "label": label}
+            for fmt, ext, label in (("turtle", "ttl", "Turtle"), ("nt", "nt", "N-Triples"),
+                                    ("jsonld", "jsonld", "JSON-LD"), ("rdfxml", "rdf", "RDF/XML"))]
+
+
+# -- pages ---------------------------------------------------------------------------------------
+
+def _lang(request: Request) -> str:
+    return pick_language(request.query_params.get("lang"), request.headers.get("accept-language"))
+
+
+def _url(path: str, params: Iterable[tuple[str, str]]) -> str:
+    query = urlencode(list(params))
+    return f"{path}?{query}" if query else path
+
+
+def _render(request: Request, template: str, lang: str, *, status: int = 200, **context) -> Response:
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    switch = {code: _url(request.url.path, [*params, ("lang", code)]) for code in LANGUAGES}
+    response = request.app.state.server.templates.TemplateResponse(
+        request, template, {"lang": lang, "t": TEXT[lang], "switch": switch, "alternates": [], **context},
+        status_code=status)
+    response.headers["Content-Security-Policy"] = _PAGE_CSP
+    response.headers["Vary"] = "Accept, Accept-Language"
+    return response
+
+
+def _not_found(request: Request, message: str | None = None) -> Response:
+    if choose(request.headers.get("accept"), ["text/plain", "text/html"]) == "text/html":
+        lang = _lang(request)
+        return _render(request, "error.html", lang, status=404, title=TEXT[lang]["not_found"],
+                       message=message or TEXT[lang]["not_found"], nav="")
+    return _text(404, message or f"nothing is served at {request.url.path}")
+
+
+def comparison(request: Request) -> Response:
+    """``/``: Table 14.1 rebuilt from the graph, filtered by the facets in the URL."""
+    server: _Server = request.app.state.server
+    site = server.site
+    lang = _lang(request)
+    table = site.table(lang)
+    params = {key: request.query_params.getlist(key) for key in request.query_params.keys()}
+    state = site.filter(params)
+    rows = table.rows if not state.active else [r for r in table.rows if r.framework in set(state.matches or [])]
+    levels = site.cell_levels
+    body_rows = []
+    for row in rows:
+        name = row.framework[len(RES):] if row.framework.startswith(RES) else row.framework
+        cells = [{"text": c.text, "marker": c.marker, "level": levels.get((row.framework, i), "")}
+                 for i, c in enumerate(row.cells)]
+        body_rows.append({"framework": row.framework, "name": name, "cells": cells})
+    return _render(request, "index.html", lang, status=400 if state.error else 200, title=table.title, nav="table",
+                   table=table, rows=body_rows, total=len(table.rows), state=state,
+                   facets=site.facet_options(lang), capabilities=site.capability_options(lang),
+                   levels=site.level_options(lang))
+
+
+def page(request: Request) -> Response:
+    """``/page/NAME``: a framework's page, or any other resource's."""
+    server: _Server = request.app.state.server
+    site = server.site
+    name = request.path_params["name"]
+    iri = _resource_iri(name)
+    if iri is None or not site.exists(iri):
+        return _not_found(request)
+    lang = _lang(request)
+    alternates = _alternates(f"/data/{name}")
+    if site.is_framework(iri):
+        framework = site.framework(iri, lang)
+        others = [{"name": f[len(RES):], "label": site.label(f, lang)} for f in site.frameworks() if f != iri]
+        return _render(request, "framework.html", lang, title=framework["name"], nav="table", fw=framework,
+                       others=others, alternates=alternates)
+    return _render(request, "resource.html", lang, title=site.label(iri, lang), nav="", res=site.resource(iri, lang),
+                   alternates=alternates)
+
+
+def _canned(lang: str) -> list[dict]:
+    from dlkg.catalogue import Catalogue
+    from dlkg.query import bind_parameters
+    from dlkg.sparql import bind_values
+
+    items = []
+    for query in Catalogue():
+        text = bind_values(query.text, bind_parameters(query, {}))
+        items.append({"name": query.name, "summary": (query.summary_zh if lang == "zh" else "") or query.summary,
+                      "text": text, "parameters": {p: query.defaults.get(p, "") for p in query.parameters}})
+    return items
+
+
+async def editor(request: Request) -> Response:
+    """``/editor``: the SPARQL editor; ``?canned=NAME`` loads a canned query, ``?query=...`` runs one."""
+    server: _Server = request.app.state.server
+    lang = _lang(request)
+    canned = await run_in_threadpool(_canned, lang)
+    by_name = {c["name"]: c for c in canned}
+    text = request.query_params.get("query")
+    chosen = request.query_params.get("canned", "")
+    error, result, status = "", None, 200
+    if chosen and chosen not in by_name:
+        error, status = f"no canned query named {chosen!r}", 404
+    if text is None:
+        text = by_name[chosen]["text"] if chosen in by_name else by_name.get("python-on-android", canned[0])["text"]
+    elif text.strip():
+        try:
+            server.executor.check(text)
+            result = await server.run(text, Dataset(), str(request.url.replace(path="/sparql", query="", fragment="")))
+        except ProtocolError as err:
+            error, status = err.message, err.status
+        except DlkgError as err:
+            error, status = str(err), _status_of(err)
+    view = _result_view(server.site, result, lang) if result is not None else None
+    return _render(request, "editor.html", lang, status=status, title=TEXT[lang]["nav_sparql"], nav="sparql",
+                   canned=canned, chosen=chosen, text=text, result=view, error=error,
+                   limits={"timeout": server.executor.timeout, "rows": server.executor.row_limit})
+
+
+def _result_view(site: Site, result: QueryResult, lang: str) -> dict:
+    if result.kind == "ask":
+        return {"kind": "ask", "boolean": result.boolean}
+    if result.kind == "graph":
+        return {"kind": "graph", "text": serialize(result, "turtle").decode("utf-8"), "count": len(result.triples)}
+    rows = [[site.term(term, lang) if term is not None else None for term in row] for row in result.rows]
+    return {"kind": "select", "variables": result.variables, "rows": rows, "count": len(rows)}
+
+
+def diagram(request: Request) -> Response:
+    """``/diagram``: the picture of the graph (drawn by Graphviz via :mod:`dlkg.docs`)."""
+    server: _Server = request.app.state.server
+    lang = _lang(request)
+    available = server.docs.ensure()
+    return _render(request, "diagram.html", lang, title=TEXT[lang]["nav_diagram"], nav="diagram",
+                   available=available, reason=server.docs.error)
+
+
+def docs_file(request: Request) -> Response:
+    server: _Server = request.app.state.server
+    path = server.docs.path(request.path_params["file"])
+    if path is None:
+        return _not_found(request)
+    response = FileResponse(path)
+    if path.suffix == ".html":  # the generated documentation carries its own inline style
+        response.headers["Content-Security-Policy"] = _PAGE_CSP.replace("style-src 'self'",
+                                                                        "style-src 'self' 'unsafe-inline'")
+    return response
+
+
+async def _http_error(request: Request, exc: HTTPException) -> Response:
+    if exc.status_code == 404:
+        return _not_found(request)
+    return _text(exc.status_code, str(exc.detail), dict(exc.headers or {}))
+
+
+# -- the application -----------------------------------------------------------------------------
+
+def create_app(store: Store | str | None = None, *, allowed_hosts: Sequence[str] | None = None,
+               cors_origins: Sequence[str] = (), query_timeout: float = DEFAULT_QUERY_TIMEOUT,
+               row_limit: int | None = DEFAULT_ROW_LIMIT,
+               rate_limit: tuple[int, float] | None = DEFAULT_RATE_LIMIT, max_body: int = DEFAULT_MAX_BODY,
+               max_concurrent_queries: int = 4, worker_memory: int | None = 2 << 30,
+               docs_dir: str | Path | None = None, draw_at_start: bool = False) -> Starlette:
+    """The dlkg web application (an ASGI app: run it with uvicorn, or :func:`dlkg.serve.serve`).
+
+    Args:
+        store: A :class:`~dlkg.stores.Store`, a store location string (as ``--store``), or
+            ``None`` for the packaged graph in memory.
+        allowed_hosts: Host names the server answers to (``*.example.org`` patterns allowed);
+            loopback names by default. Others get 400 (DNS-rebinding protection).
+        cors_origins: Origins (``https://app.example.org``) whose pages may POST queries
+            cross-site; any origin may GET ``/sparql``.
+        query_timeout: Seconds a client's query may run; it is stopped (its worker process
+            killed) after that and the client gets 503.
+        row_limit: Most rows (or triples) in a result; more is a 500 that says so, never a
+            silently cut result. ``None``: no cap.
+        rate_limit: ``(requests, seconds)`` per client address, or ``None``: the bucket holds
+            ``requests`` and refills in ``seconds``; an empty one gets 429 with Retry-After.
+        max_body: Largest request body, in bytes (413 beyond).
+        max_concurrent_queries: Queries run at once; more wait (up to the time limit, then 503).
+        worker_memory: Bytes of memory one query's worker may add (``None``: no cap).
+        docs_dir: Where to draw the diagrams (a temporary folder by default).
+        draw_at_start: Draw the diagrams when the server starts (else on first use).
+    """
+    owns = isinstance(store, str) or store is None
+    the_store = open_store(store) if owns else store
+    executor = QueryExecutor(the_store, timeout=query_timeout, row_limit=row_limit, memory=worker_memory)
+    docs = _Docs(the_store, Path(docs_dir) if docs_dir is not None else None)
+    server = _Server(the_store, owns_store=owns, executor=executor, cors_origins=cors_origins,
+                     max_concurrent_queries=max_concurrent_queries, docs=docs)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):
+        if draw_at_start:
+            threading.Thread(target=docs.ensure, name="dlkg-docs", daemon=True).start()
+        try:
+            yield
+        finally:
+            docs.close()
+            if server.owns_store:
+                server.store.close()
+
+    routes = [
+        Route("/", comparison, methods=["GET"]),
+        Route("/sparql", sparql_endpoint, methods=["GET", "POST", "OPTIONS"]),
+        Route("/editor", editor, methods=["GET"]),
+        Route("/diagram", diagram, methods=["GET"]),
+        Route("/docs/{file}", docs_file, methods=["GET"]),
+        Route("/page/{name:path}", page, methods=["GET"]),
+        Route("/resource/{name:path}", resource, methods=["GET"]),
+        Route("/data/{name:path}", data, methods=["GET"]),
+        Route("/ontology", ontology, methods=["GET"]),
+        Route("/ontology.{ext}", ontology, methods=["GET"]),
+        Route("/ontology/1.0.0", ontology, methods=["GET"]),
+        Route("/ontology/1.0.0/context.jsonld", context_document, methods=["GET"]),
+        Route("/graph/{name}", named_graph, methods=["GET"]),
+        Route("/favicon.ico", lambda request: RedirectResponse("/static/favicon.svg", status_code=301)),
+        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+    ]
+    middleware = [Middleware(SecurityHeaders),
+                  Middleware(HostCheck, allowed_hosts=tuple(allowed_hosts or LOOPBACK_HOSTS))]
+    if rate_limit is not None:
+        middleware.append(Middleware(RateLimit, requests=rate_limit[0], period=rate_limit[1]))
+    middleware += [Middleware(OriginCheck, allowed_origins=cors_origins), Middleware(BodyLimit, max_body=max_body)]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                    exception_handlers={HTTPException: _http_error})
+    app.state.server = server
+    return app
+

@@ -1,0 +1,77 @@
+"""Helpers for the server tests: real ``dlkg serve`` applications under uvicorn on 127.0.0.1.
+
+Every server runs in a background thread on a free port and is stopped at the end; queries
+run in real forked worker processes, exactly as under ``dlkg serve``.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from dlkg.serve import create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+RES = "https://w3id.org/dlkg/resource/"
+DLKG = "https://w3id.org/dlkg/ontology#"
+#: What CI sets: a missing browser or W3C suite is a failure there, a skip elsewhere.
+REQUIRED = bool(os.environ.get("CI") or os.environ.get("DLKG_REQUIRE_SERVERS"))
+
+
+def skip_or_fail(message: str) -> None:
+    """Skip with one line, or fail when CI requires everything."""
+    if REQUIRED:
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+class LiveServer:
+    """A uvicorn server for one ASGI app, in a thread, on a free loopback port."""
+
+    def __init__(self, app) -> None:
+        import uvicorn
+
+        self.app = app
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.socket.bind(("127.0.0.1", 0))
+        self.port = self.socket.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, log_level="warning", lifespan="on", timeout_keep_alive=5,
+                                h11_max_incomplete_event_size=64 * 1024)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]},
+                                       name=f"uvicorn-{self.port}", daemon=True)
+
+    def start(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(15)
+        self.socket.close()
+
+
+@contextmanager
+def live_server(store=None, **options) -> Iterator[LiveServer]:
+    """A running ``dlkg serve`` app (no rate limit unless given)."""
+    options.setdefault("rate_limit", None)
+    server = LiveServer(create_app(store, **options)).start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -1,0 +1,177 @@
+"""The pages, read as HTML without a browser: rendered on the server, readable without
+JavaScript, every asset local. Expected rows are worked out from data/frameworks.ttl."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import httpx
+import pytest
+
+import dlkg.serve
+
+ALL_NINE = ["Caffe", "Deeplearning4j", "Keras", "MXNet", "MatConvNet", "TensorFlow", "Theano", "Torch", "PyTorch"]
+
+
+def rows(page: str) -> list[str]:
+    return re.findall(r'<tr data-framework="([^"]+)">', page)
+
+
+def get(base_url: str, path: str, **params) -> httpx.Response:
+    return httpx.get(f"{base_url}{path}", params=params)
+
+
+def test_table_has_nine_rows_in_the_books_order(base_url):
+    page = get(base_url, "/", lang="zh")
+    assert page.status_code == 200
+    assert rows(page.text) == ALL_NINE
+    assert "表14.1：不同深度学习开发框架对比" in page.text
+    assert "<th scope=\"col\">开发框架</th>" in page.text
+
+
+def test_english_table(base_url):
+    page = get(base_url, "/", lang="en").text
+    assert "Table 14.1: comparison of deep-learning development frameworks" in page
+    assert '<th scope="col">Framework</th>' in page
+    assert rows(page) == ALL_NINE
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({"interface": "Python", "platform": "Android"}, ["Deeplearning4j", "MXNet"]),
+    ({"capability": "autodiff", "level": "not-supported"}, ["Caffe", "MXNet", "MatConvNet", "Torch"]),
+    ({"capability": "multi-gpu", "level": "conditional"}, ["Keras"]),
+    ({"capability": "multi-gpu", "level": "not-supported"}, ["Theano"]),
+    ({"level": "conditional"}, ["Keras"]),
+    ({"platform": "iOS"}, ["MXNet", "Torch"]),
+    ({"language": "Lua"}, ["Torch"]),
+    ({"interface": ["Python", "MATLAB"]}, ["Caffe", "MXNet"]),
+    ({"capability": ["rnn", "autodiff"]}, ["Deeplearning4j", "Keras", "TensorFlow", "Theano", "PyTorch"]),
+], ids=["python-android", "no-autodiff", "conditional-multigpu", "no-multigpu", "any-conditional", "ios", "lua",
+        "python-and-matlab", "rnn-and-autodiff"])
+def test_facets_filter_rows_on_the_server(base_url, params, expected):
+    page = get(base_url, "/", lang="en", **params)
+    assert page.status_code == 200
+    assert rows(page.text) == expected
+    assert f"{len(expected)} of 9 frameworks match" in page.text
+
+
+def test_unknown_facet_value_is_a_clear_400(base_url):
+    page = get(base_url, "/", lang="en", platform="BeOS")
+    assert page.status_code == 400
+    assert "unknown value &#39;BeOS&#39;" in page.text and "Android" in page.text
+    assert rows(page.text) == []
+
+
+def test_language_follows_the_browser_unless_chosen(base_url):
+    english = httpx.get(f"{base_url}/", headers={"Accept-Language": "en-GB,en;q=0.9"}).text
+    assert '<html lang="en"' in english
+    chinese = httpx.get(f"{base_url}/", headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}).text
+    assert '<html lang="zh-Hans"' in chinese
+    switch = re.search(r'<a href="([^"]+)" lang="en"', get(base_url, "/", lang="zh", platform="iOS").text).group(1)
+    assert switch.replace("&amp;", "&") == "/?platform=iOS&lang=en"  # the switch keeps the filters
+
+
+def test_framework_page(base_url):
+    page = get(base_url, "/page/PyTorch", lang="en").text
+    assert "<h1>PyTorch</h1>" in page
+    runs_on = re.search(r"<dt>runs on</dt>\s*<dd>(.*?)</dd>", page, re.S).group(1)
+    assert re.findall(r">([^<]+)</a>", runs_on) == ["Linux", "Mac OS X"]
+    caffe = get(base_url, "/page/Caffe", lang="zh").text
+    assert "适合前馈网络和图像处理" in caffe and "Well suited to feed-forward networks" in caffe
+    assert "14.2.1 Caffe" in caffe  # a bullet's source
+    assert 'href="https://github.com/BVLC/caffe/wiki/Model-Zoo"' in caffe
+    assert 'href="/resource/BVLC"' in caffe
+    keras = get(base_url, "/page/Keras", lang="en").text
+    assert "Supported with the TensorFlow backend; not supported with the Theano backend." in keras
+
+
+def test_generic_resource_page_and_404(base_url):
+    page = get(base_url, "/page/BVLC", lang="en")
+    assert page.status_code == 200 and "BVLC" in page.text and 'href="/resource/Caffe"' in page.text
+    missing = httpx.get(f"{base_url}/page/Nothing?lang=en", headers={"Accept": "text/html"})
+    assert missing.status_code == 404 and "No such page" in missing.text
+
+
+def test_editor_runs_canned_and_typed_queries_without_javascript(base_url):
+    canned = get(base_url, "/editor", lang="en", canned="python-on-android")
+    assert canned.status_code == 200 and "python-on-android" in canned.text
+    text = re.search(r'<textarea[^>]*>(.*?)</textarea>', canned.text, re.S).group(1)
+    import html as html_module
+
+    ran = get(base_url, "/editor", lang="en", query=html_module.unescape(text))
+    assert ran.status_code == 200
+    cells = re.findall(r'<span class="literal" lang="en">([^<]+)</span>', ran.text)
+    assert cells == ["Deeplearning4j", "MXNet"]
+    bad = get(base_url, "/editor", lang="en", query="SELECT ?x WHERE {")
+    assert bad.status_code == 400 and "query:1:" in bad.text
+
+
+class _Assets(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.inline_scripts = 0
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if tag in ("script", "img") and values.get("src"):
+            self.urls.append(values["src"])
+        if tag == "link" and values.get("href"):
+            self.urls.append(values["href"])
+        if tag == "script" and not values.get("src") and values.get("type") != "application/json":
+            self.inline_scripts += 1
+
+
+@pytest.mark.parametrize("path", ["/?lang=zh", "/page/Caffe", "/editor", "/diagram", "/ontology"])
+def test_every_asset_is_local_and_no_inline_script(base_url, path):
+    response = httpx.get(f"{base_url}{path}", headers={"Accept": "text/html"})
+    parser = _Assets()
+    parser.feed(response.text)
+    assert parser.urls and all(url.startswith("/") for url in parser.urls), parser.urls
+    assert parser.inline_scripts == 0
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    for url in parser.urls:
+        if url.startswith("/static/") or url.startswith("/docs/"):
+            assert httpx.get(f"{base_url}{url}").status_code == 200, url
+
+
+def test_assets_ship_inside_the_package():
+    """Templates and static files live under dlkg/ (the wheel packs everything under dlkg/)."""
+    here = Path(dlkg.serve.__file__).parent
+    for name in ("static/dlkg.css", "static/dlkg.js", "static/favicon.svg", "templates/base.html",
+                 "templates/index.html", "templates/framework.html", "templates/editor.html"):
+        assert (here / name).is_file(), name
+    css = (here / "static/dlkg.css").read_text(encoding="utf-8")
+    assert "@import" not in css and "url(http" not in css
+
+
+def test_diagram_page(base_url):
+    page = get(base_url, "/diagram", lang="en")
+    assert page.status_code == 200
+    if "/docs/frameworks.svg" in page.text:
+        svg = httpx.get(f"{base_url}/docs/frameworks.svg")
+        assert svg.status_code == 200 and b"<svg" in svg.content and b"PyTorch" in svg.content
+    else:  # no Graphviz here: the page says what to install
+        assert "graphviz" in page.text
+
+
+def test_hostile_iris_and_literals_are_not_links_or_markup(tmp_path):
+    """A store's values never become script: javascript: IRIs are not linked, text is escaped."""
+    import pyoxigraph as ox
+    from serve_support import live_server
+
+    from dlkg.stores import MemoryStore
+
+    data = tmp_path / "hostile.nt"
+    data.write_text('<https://w3id.org/dlkg/resource/X> <http://www.w3.org/2000/01/rdf-schema#label> '
+                    '"<script>alert(1)</script>"@en .\n'
+                    '<https://w3id.org/dlkg/resource/X> <http://example.org/see> <javascript:alert(1)> .\n',
+                    encoding="utf-8")
+    store = MemoryStore(files=[(data, ox.NamedNode("https://w3id.org/dlkg/graph/data"))])
+    with live_server(store) as running:
+        page = httpx.get(f"{running.url}/page/X", params={"lang": "en"})
+        assert page.status_code == 200
+        assert "<script>alert(1)</script>" not in page.text and "&lt;script&gt;" in page.text
+        assert 'href="javascript:' not in page.text
