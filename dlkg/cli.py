@@ -291,7 +291,8 @@ def show(framework: str, store: str | None) -> None:
               help="Swap the graph's content atomically (default), or add to it.")
 @click.option("--dry-run", is_flag=True, help="Parse and count; write nothing.")
 @click.option("--update-url", metavar="URL", help="SPARQL Update endpoint, when it cannot be derived from --into.")
-@click.option("--gsp-url", metavar="URL", help="Graph Store Protocol endpoint, when it cannot be derived from --into.")
+@click.option("--gsp-url", metavar="URL",
+              help="Graph Store Protocol endpoint, when it cannot be derived from --into ('' for a store without one).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help="Give up on any one request to a remote store after SECONDS.")
 @handles_errors

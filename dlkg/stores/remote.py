@@ -77,7 +77,8 @@ class RemoteStore(Store):
     Args:
         query_url: The SPARQL query endpoint.
         update_url: The SPARQL Update endpoint (derived from ``query_url`` when omitted).
-        gsp_url: The Graph Store Protocol endpoint (derived when omitted).
+        gsp_url: The Graph Store Protocol endpoint (derived when omitted; ``""`` for a store
+            without one, which then gets ``INSERT DATA`` batches).
         timeout: Seconds to wait for any one request.
         default_graphs: The graphs whose merge queries run over.
     """
@@ -92,7 +93,7 @@ class RemoteStore(Store):
         self._credentials = credentials(query_url)
         derived_update, derived_gsp = derive_endpoints(query_url, authenticated=self._credentials is not None)
         self.update_url = update_url or derived_update
-        self.gsp_url = gsp_url or derived_gsp
+        self.gsp_url = gsp_url if gsp_url is not None else derived_gsp  # "" means: the store has none
         self.timeout = timeout
         self.default_graphs = default_graphs
         self._auth = ChallengeAuth(*self._credentials) if self._credentials else None
