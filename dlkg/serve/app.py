@@ -251,6 +251,18 @@ def _negotiated(request: Request) -> str | None:
     return dict(LINKED_DATA_TYPES)[media] if media else None
 
 
+def _document_format(request: Request, fmt: str | None, path: str) -> tuple[str, dict] | Response:
+    """The format to answer a document request in, with its headers: the one the URL's
+    extension names, or else the one ``Accept`` negotiates (then ``Vary`` and
+    ``Content-Location`` say so); a 406 response when nothing acceptable is offered."""
+    if fmt is not None:
+        return fmt, {}
+    fmt = _negotiated(request)
+    if fmt is None:
+        return _not_acceptable()
+    return fmt, {"Vary": "Accept", "Content-Location": f"{path}.{_EXTENSION_OF[fmt]}"}
+
+
 def _not_acceptable() -> Response:
     offered = ", ".join(dict.fromkeys(m for m, _ in LINKED_DATA_TYPES))
     return _text(406, f"none of the accepted media types is available here; available: {offered}",
@@ -300,12 +312,10 @@ def data(request: Request) -> Response:
     iri = _resource_iri(name)
     if iri is None or not server.site.exists(iri):
         return _not_found(request)
-    headers = {}
-    if fmt is None:
-        fmt = _negotiated(request)
-        if fmt is None:
-            return _not_acceptable()
-        headers = {"Vary": "Accept", "Content-Location": f"/data/{name}.{_EXTENSION_OF[fmt]}"}
+    chosen = _document_format(request, fmt, f"/data/{name}")
+    if isinstance(chosen, Response):
+        return chosen
+    fmt, headers = chosen
     if fmt == "html":
         return RedirectResponse(f"/page/{name}", status_code=303, headers={"Vary": "Accept"} if headers else None)
     body = serialize_triples(server.site.describe(iri), fmt)
@@ -319,12 +329,10 @@ def ontology(request: Request) -> Response:
     fmt = _EXTENSIONS.get(request.path_params.get("ext", ""), None)
     if "ext" in request.path_params and fmt is None:
         return _not_found(request)
-    headers = {}
-    if fmt is None:
-        fmt = _negotiated(request)
-        if fmt is None:
-            return _not_acceptable()
-        headers = {"Vary": "Accept", "Content-Location": f"/ontology.{_EXTENSION_OF[fmt]}"}
+    chosen = _document_format(request, fmt, "/ontology")
+    if isinstance(chosen, Response):
+        return chosen
+    fmt, headers = chosen
     if fmt == "html":
         lang = _lang(request)
         response = _render(request, "ontology.html", lang, title=TEXT[lang]["nav_ontology"], nav="ontology",
@@ -347,12 +355,10 @@ def named_graph(request: Request) -> Response:
     name, fmt = _split_extension(request.path_params["name"])
     if name not in _GRAPHS:
         return _not_found(request)
-    headers = {}
-    if fmt is None:
-        fmt = _negotiated(request)
-        if fmt is None:
-            return _not_acceptable()
-        headers = {"Vary": "Accept", "Content-Location": f"/graph/{name}.{_EXTENSION_OF[fmt]}"}
+    chosen = _document_format(request, fmt, f"/graph/{name}")
+    if isinstance(chosen, Response):
+        return chosen
+    fmt, headers = chosen
     triples = server.store.graph_triples(_GRAPHS[name])
     if fmt == "html":
         lang = _lang(request)
