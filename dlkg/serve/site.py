@@ -314,9 +314,12 @@ class Site:
                                                    f=node).rows]
         derived = [self._link(row[0].value, lang) for row in self.query(
             "SELECT ?source WHERE { ?f prov:wasDerivedFrom ?source } ORDER BY ?source", f=node).rows]
+        # Where the OCR lost part of the framework's section, an empty list means "lost", not "none".
+        section_notes = [row[0].value for row in self.query(
+            "SELECT ?note WHERE { ?f prov:wasDerivedFrom ?section . ?section dlkg:sourceNote ?note }", f=node).rows]
         return {"iri": iri, "name": self.label(iri, "en"), "profile": profile, "capabilities": capabilities,
                 "strengths": bullets["strength"], "weaknesses": bullets["weakness"], "model_zoos": zoos,
-                "derived_from": derived}
+                "derived_from": derived, "section_note": " ".join(section_notes)}
 
     def _sources(self, text: str, node: ox.NamedNode, lang: str) -> dict[str, list[dict]]:
         found: dict[str, list[dict]] = {}

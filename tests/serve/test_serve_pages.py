@@ -175,3 +175,12 @@ def test_hostile_iris_and_literals_are_not_links_or_markup(tmp_path):
         assert page.status_code == 200
         assert "<script>alert(1)</script>" not in page.text and "&lt;script&gt;" in page.text
         assert 'href="javascript:' not in page.text
+
+
+def test_keras_page_says_its_weaknesses_are_lost_not_absent(base_url):
+    # READING.md: 14.2.3 Keras keeps three strengths; the rest of the section is lost.
+    import httpx
+
+    page = httpx.get(f"{base_url}/page/Keras", params={"lang": "en"}).text
+    assert "the rest of it, weaknesses included, is lost" in page
+    assert "None listed in section 14.2." not in page
