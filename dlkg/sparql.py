@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -34,6 +35,7 @@ _VARIABLE = re.compile(r"[?$]([A-Za-z_0-9\u00B7\u00C0-\uFFFF]+)")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z_0-9]*$")
 
 
+@lru_cache(maxsize=64)
 def blank_out(query: str) -> str:
     """The query with strings, IRIs and comments replaced by spaces of the same length.
 

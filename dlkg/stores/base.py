@@ -102,7 +102,7 @@ def result_from_pyoxigraph(answer, query: str, *, max_rows: int | None = None) -
         return QueryResult("ask", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         names = tuple(v.value for v in answer.variables)
-        rows = _capped((tuple(solution[i] for i in range(len(names))) for solution in answer), max_rows, "rows")
+        rows = _capped((tuple(solution) for solution in answer), max_rows, "rows")
         result = QueryResult("select", names, rows)
         return result if has_order_by(query) else result.sorted()
     return QueryResult("graph", triples=_capped(answer, max_rows, "triples")).sorted()
@@ -112,13 +112,14 @@ def result_from_pyoxigraph(answer, query: str, *, max_rows: int | None = None) -
 DIGEST_LIMIT = 200_000
 
 
-def same_digest(store: "Store", graph: str, source: list[ox.Triple]) -> bool | None:
-    """Whether the store's graph is isomorphic to the source triples (None when too large)."""
-    from dlkg.canon import graph_digest
+def same_digest(store: "Store", graph: str, source_ntriples: bytes, triples: int) -> bool | None:
+    """Whether the store's graph is isomorphic to the source (N-Triples written by Oxigraph);
+    None when it has more than :data:`DIGEST_LIMIT` triples."""
+    from dlkg.canon import ntriples_digest
 
-    if len(source) > DIGEST_LIMIT:
+    if triples > DIGEST_LIMIT:
         return None
-    return graph_digest(store.graph_triples(graph)) == graph_digest(source)
+    return ntriples_digest(store.graph_ntriples(graph)) == ntriples_digest(source_ntriples)
 
 
 @dataclass(frozen=True)
@@ -220,6 +221,10 @@ class Store(ABC):
         """The triples of one named graph, sorted."""
         result = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ox.NamedNode(graph).value}> {{ ?s ?p ?o }} }}")
         return list(result.triples)
+
+    def graph_ntriples(self, graph: str) -> bytes:
+        """One named graph as N-Triples (Oxigraph's writer), in no particular order."""
+        return ox.serialize(self.graph_triples(graph), format=ox.RdfFormat.N_TRIPLES) or b""
 
     def count(self, graph: str) -> int:
         """How many triples one named graph holds."""

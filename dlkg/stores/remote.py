@@ -232,9 +232,7 @@ class RemoteStore(Store):
             stored = self.count(graph)
             digest = None
             if replace and stored == parsed and parsed <= DIGEST_LIMIT:
-                source = [ox.Triple(q.subject, q.predicate, q.object)
-                          for q in ox.parse(path=ntriples, format=ox.RdfFormat.N_TRIPLES)]
-                digest = same_digest(self, graph, source)
+                digest = same_digest(self, graph, ntriples.read_bytes(), parsed)
         return LoadReport(graph, parsed, stored, loaded - start, self._method(replace), same_digest=digest,
                           verify_seconds=time.perf_counter() - loaded)
 
