@@ -1,0 +1,155 @@
+"""Operations run in a fresh child process, so each has its own peak memory (``ru_maxrss``).
+
+``python -m benchmarks.child OP JSON`` runs one operation and prints one JSON line with the
+seconds it took (timed inside the child, without interpreter start-up) and what it returned.
+The parent reads the child's peak resident memory from ``os.wait4``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+__all__ = ["OPERATIONS"]
+
+
+def _noop(args: dict) -> dict:
+    """Imports only: the baseline for peak memory."""
+    import pyoxigraph  # noqa: F401
+
+    import dlkg.stores  # noqa: F401
+
+    return {"seconds": 0.0}
+
+
+def _dlkg_load_embedded(args: dict) -> dict:
+    from dlkg.load import load
+    from dlkg.stores import OxigraphStore
+
+    start = time.perf_counter()
+    with OxigraphStore(args["store"]) as store:
+        reports = load(store, [args["file"]], graph=args["graph"])
+    seconds = time.perf_counter() - start
+    return _report(seconds, reports[0])
+
+
+def _report(seconds: float, report) -> dict:
+    return {"seconds": seconds, "triples": report.triples, "stored": report.stored, "method": report.method,
+            "load_seconds": report.seconds, "verify_seconds": getattr(report, "verify_seconds", None),
+            "same_digest": getattr(report, "same_digest", None)}
+
+
+def _raw_bulk_load(args: dict) -> dict:
+    import pyoxigraph as ox
+
+    start = time.perf_counter()
+    store = ox.Store(args["store"])
+    store.bulk_load(path=args["file"], format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(args["graph"]))
+    store.flush()
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "stored": len(store)}
+
+
+def _dlkg_load_remote(args: dict) -> dict:
+    from dlkg.load import load
+    from dlkg.stores.remote import RemoteStore
+
+    start = time.perf_counter()
+    with RemoteStore(args["query_url"]) as store:
+        reports = load(store, [args["file"]], graph=args["graph"])
+    seconds = time.perf_counter() - start
+    return _report(seconds, reports[0])
+
+
+def _gsp_post(args: dict) -> dict:
+    import httpx
+
+    start = time.perf_counter()
+    with open(args["file"], "rb") as handle:
+        body = handle.read()
+    response = httpx.post(args["gsp_url"], params={"graph": args["graph"]}, content=body,
+                          headers={"Content-Type": "application/n-triples"}, timeout=3600)
+    response.raise_for_status()
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "status": response.status_code}
+
+
+def _parse_objects(args: dict) -> dict:
+    """The file as parsed objects in memory: pyoxigraph quads in a list (what
+    MemoryStore and validate hold)."""
+    import pyoxigraph as ox
+
+    start = time.perf_counter()
+    quads = list(ox.parse(path=args["file"], format=ox.RdfFormat.N_TRIPLES))
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "triples": len(quads)}
+
+
+def _rdflib_parse(args: dict) -> dict:
+    import rdflib
+
+    start = time.perf_counter()
+    graph = rdflib.Graph()
+    graph.parse(args["file"], format="nt")
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "triples": len(graph)}
+
+
+def _validate(args: dict) -> dict:
+    from dlkg.validate import validate
+
+    start = time.perf_counter()
+    report = validate([args["file"]], reason=args.get("reason", True))
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "conforms": report.conforms, "problems": [str(p) for p in report.problems[:5]],
+            "triples": report.triples}
+
+
+def _export_jsonld(args: dict) -> dict:
+    from dlkg.export import export_graph
+    from dlkg.stores import OxigraphStore
+
+    start = time.perf_counter()
+    with OxigraphStore(args["store"]) as store:
+        data = export_graph(format="jsonld", graph="all", store=store)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "bytes": len(data)}
+
+
+def _queries(args: dict) -> dict:
+    from benchmarks.queries import run_query_benchmark
+
+    return run_query_benchmark(args)
+
+
+OPERATIONS = {
+    "noop": _noop,
+    "dlkg-load-embedded": _dlkg_load_embedded,
+    "raw-bulk-load": _raw_bulk_load,
+    "dlkg-load-remote": _dlkg_load_remote,
+    "gsp-post": _gsp_post,
+    "parse-objects": _parse_objects,
+    "rdflib-parse": _rdflib_parse,
+    "validate": _validate,
+    "export-jsonld": _export_jsonld,
+    "queries": _queries,
+}
+
+
+def main(argv: list[str]) -> int:
+    op, raw = argv[0], argv[1] if len(argv) > 1 else "{}"
+    args = json.loads(raw)
+    result = OPERATIONS[op](args)
+    out = args.get("result_file")
+    text = json.dumps(result)
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write("\n" + text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
