@@ -154,25 +154,24 @@ def _fixed_part(w: _Writer) -> None:
     w.add(table, _iri(DCT + "identifier"), _lit("G.1"))
     w.add(table, _iri(DCT + "isPartOf"), source)
     columns = [("framework", None, "开发框架", "Framework")] + list(_LIST_COLUMNS)
-    position = 0
-    for key, prop, zh, en in columns:
-        position += 1
+    def add_column(position: int, key: str, zh: str, en: str):
         column = _iri(GEN + f"Table-{key}")
         w.types(column, _NAMED, _d("TableColumn"))
         w.add(column, _LABEL, _lit(zh, "zh"))
         w.add(column, _LABEL, _lit(en, "en"))
         w.add(column, _d("position"), _int(position))
         w.add(column, _iri(DCT + "isPartOf"), table)
+        return column
+
+    position = 0
+    for key, prop, zh, en in columns:
+        position += 1
+        column = add_column(position, key, zh, en)
         if prop:
             w.add(column, _d("listProperty"), _d(prop))
     for key, capability, zh, en in _CAPABILITY_COLUMNS:
         position += 1
-        column = _iri(GEN + f"Table-{key}")
-        w.types(column, _NAMED, _d("TableColumn"))
-        w.add(column, _LABEL, _lit(zh, "zh"))
-        w.add(column, _LABEL, _lit(en, "en"))
-        w.add(column, _d("position"), _int(position))
-        w.add(column, _iri(DCT + "isPartOf"), table)
+        column = add_column(position, key, zh, en)
         w.add(column, _d("capabilityColumn"), _d(capability))
         w.add(column, _d("positiveWord"), _lit("支持", "zh"))
         w.add(column, _d("positiveWord"), _lit("Yes", "en"))

@@ -11,6 +11,7 @@ import pytest
 
 from dlkg.catalogue import Catalogue
 from dlkg.query import run_canned
+from tests.test_data import MODEL_ZOOS
 
 PYTHON = ["Caffe", "Deeplearning4j", "Keras", "MXNet", "PyTorch", "TensorFlow", "Theano"]
 
@@ -115,15 +116,7 @@ CASES: dict[str, list[tuple[dict, tuple[str, ...], list[tuple[str, ...]]]]] = {
         ("multi-machine multi-GPU parallelism", "Theano weakness 3"),
         ("pretrained models", "Table 14.1: comparison of deep-learning development frameworks"),
         ("single-machine multi-GPU parallelism", "Table 14.1: comparison of deep-learning development frameworks")])],
-    "model-zoos": [({}, ("label", "modelZoo"), [
-        ("Caffe", "https://github.com/BVLC/caffe/wiki/Model-Zoo"),
-        ("Deeplearning4j", "https://deeplearning4j.org/model-zoo"),
-        ("Keras", "https://keras.io/applications/"),
-        ("MXNet", "https://github.com/dmlc/mxnet-model-gallery"),
-        ("MatConvNet", "http://www.vlfeat.org/matconvnet/pretrained/"),
-        ("PyTorch", "https://github.com/pytorch/vision"),
-        ("TensorFlow", "https://github.com/tensorflow/models/tree/master/slim#Pretrained"),
-        ("Torch", "https://github.com/torch/torch7/wiki/ModelZoo")])],
+    "model-zoos": [({}, ("label", "modelZoo"), MODEL_ZOOS)],
     "backends": [({}, ("label", "backend"), [("Keras", "Deeplearning4j"), ("Keras", "TensorFlow"), ("Keras", "Theano")])],
     "defined-class-members": [
         ({}, ("label",), [("Deeplearning4j",), ("MXNet",), ("Torch",)]),
