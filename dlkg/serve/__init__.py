@@ -47,12 +47,12 @@ def _listen(host: str, port: int) -> socket.socket:
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
+    except (socket.gaierror, UnicodeError) as err:  # before OSError: gaierror is one
+        sock.close()
+        raise UsageError(f"not a host name or address: {host!r} ({err})", path="--host") from None
     except OSError as err:
         sock.close()
         raise DlkgError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
-    except (socket.gaierror, UnicodeError) as err:
-        sock.close()
-        raise UsageError(f"not a host name or address: {host!r} ({err})", path="--host") from None
     return sock
 
 

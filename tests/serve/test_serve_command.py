@@ -59,3 +59,11 @@ def test_port_in_use_is_one_clear_error():
         port = busy.getsockname()[1]
         with pytest.raises(DlkgError, match=f"cannot listen on 127.0.0.1:{port}"):
             serve(None, "127.0.0.1", port)
+
+
+def test_unknown_host_name_is_a_usage_error():
+    from tests.conftest import run_dlkg
+
+    done = run_dlkg("serve", "--host", "no-such-host.invalid", "--port", "0")
+    assert done.returncode == 2
+    assert "--host: not a host name or address: 'no-such-host.invalid'" in done.stderr
