@@ -81,12 +81,14 @@ def targets(doc: dict) -> list[dict]:
                     "figure": f"geometric mean {', '.join(means)}; worst {worst:.2f}x ({worst_where})",
                     "met": worst <= 1.5})
         top_size = query_sizes[-1]
-        lows = []
-        for name, _, d, _, rd in _query_ratios(records, top_size):
+        lows, engine_lows = [], []
+        for name, _, d, p, rd in _query_ratios(records, top_size):
             if rd is None:
                 continue
             if rd.get("median_s"):
                 lows.append((rd["median_s"] / d["median_s"], name, ""))
+                if p:  # the same query on raw pyoxigraph: what the engine alone gets against rdflib
+                    engine_lows.append((rd["median_s"] / p["median_s"], name))
             elif rd.get("timeout_s"):
                 lows.append((rd["timeout_s"] / d["median_s"], name, ", a lower bound: rdflib was stopped"))
             elif rd.get("skipped"):
@@ -97,7 +99,10 @@ def targets(doc: dict) -> list[dict]:
             below = sum(1 for r, _, _ in lows if r < 10)
             out.append({"target": f"canned queries at least 10x faster than rdflib at {_size(top_size)} triples",
                         "figure": f"lowest speed-up {low[0]:.1f}x ({low[1]}{low[2]}); geometric mean over the "
-                                  f"{len(measured)} queries rdflib finished: {_geomean(measured):.0f}x; {below} of {len(lows)} under 10x",
+                                  f"{len(measured)} queries rdflib finished: {_geomean(measured):.0f}x; {below} of {len(lows)} under 10x"
+                                  + (f"; raw pyoxigraph on the same on-disk data (no dlkg layer) is under 10x for "
+                                     f"{sum(1 for r, _ in engine_lows if r < 10)} of them, lowest {min(engine_lows)[0]:.1f}x "
+                                     f"({min(engine_lows)[1]})" if engine_lows else ""),
                         "met": low[0] >= 10 and top_size >= 1_000_000,
                         "note": "" if top_size >= 1_000_000 else "quick run: the target is for 1e6 triples"})
     load_sizes = _sizes(records, "load-embedded")

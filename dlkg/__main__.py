@@ -1,5 +1,7 @@
 """``python -m dlkg`` runs the ``dlkg`` command."""
 
-from dlkg.cli import main
+import sys
 
-main()
+from dlkg.launch import main
+
+sys.exit(main())

@@ -19,9 +19,7 @@ naming the file and line.
 
 from __future__ import annotations
 
-import difflib
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from dlkg.errors import InputError, UsageError
@@ -39,29 +37,39 @@ _ITEM = re.compile(r"^\s+-\s+(.*)$")
 _NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-@dataclass(frozen=True)
 class CannedQuery:
     """One canned query.
+
+    A plain class rather than a dataclass: ``dataclasses`` (and the ``inspect`` it loads)
+    would be a tenth of the start-up time of ``dlkg query``.
 
     Attributes:
         name: The file name without ``.rq``.
         text: The whole SPARQL text (header lines are SPARQL comments).
         summary: One line saying what it answers.
+        summary_zh: The summary in Chinese, where given.
+        description: More about what it answers.
+        tags: grlc tags.
+        defaults: Default value per parameter.
+        enumerate: Parameters whose values a client may list (grlc ``enumerate``).
         parameters: Parameter names (``?_name`` → ``name``), required ones first, sorted.
         optional: The names of optional parameters (``?__name``).
+        path: The file it was read from.
     """
 
-    name: str
-    text: str
-    summary: str
-    summary_zh: str = ""
-    description: str = ""
-    tags: tuple[str, ...] = ()
-    defaults: dict[str, str] = field(default_factory=dict)
-    enumerate: tuple[str, ...] = ()
-    parameters: tuple[str, ...] = ()
-    optional: frozenset[str] = frozenset()
-    path: Path | None = None
+    __slots__ = ("name", "text", "summary", "summary_zh", "description", "tags", "defaults", "enumerate",
+                 "parameters", "optional", "path")
+
+    def __init__(self, name: str, text: str, summary: str, *, summary_zh: str = "", description: str = "",
+                 tags: tuple[str, ...] = (), defaults: dict[str, str] | None = None, enumerate: tuple[str, ...] = (),
+                 parameters: tuple[str, ...] = (), optional: frozenset[str] = frozenset(),
+                 path: Path | None = None) -> None:
+        self.name, self.text, self.summary, self.summary_zh = name, text, summary, summary_zh
+        self.description, self.tags, self.defaults = description, tags, dict(defaults or {})
+        self.enumerate, self.parameters, self.optional, self.path = enumerate, parameters, optional, path
+
+    def __repr__(self) -> str:
+        return f"CannedQuery(name={self.name!r}, parameters={self.parameters!r})"
 
     def variable(self, parameter: str) -> str:
         """The SPARQL variable name (without ``?``) of a parameter."""
@@ -161,6 +169,8 @@ class Catalogue:
         if name not in self._cache:
             path = self.folder / f"{name}.rq"
             if "/" in name or not path.is_file():
+                import difflib  # only for the error message
+
                 close = difflib.get_close_matches(name, self.names(), n=3, cutoff=0.5)
                 hint = f"; closest: {', '.join(close)}" if close else "; see 'dlkg queries'"
                 raise UsageError(f"no canned query named {name!r}{hint}", path="query")

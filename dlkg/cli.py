@@ -61,13 +61,9 @@ def result_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def _emit(result, fmt: str | None, output: str | None) -> None:
     from dlkg.output import write_output
-    from dlkg.results import format_result
+    from dlkg.results import default_format, format_result
 
-    if fmt is None:
-        if result.kind == "graph":
-            fmt = "turtle"
-        else:
-            fmt = "table" if output is None and sys.stdout.isatty() else "csv"
+    fmt = fmt or default_format(result, to_terminal=output is None and sys.stdout.isatty())
     write_output(format_result(result, fmt), output)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from dlkg.errors import InputError
@@ -24,6 +23,8 @@ def write_output(data: str | bytes, path: str | Path | None = None) -> None:
         sys.stdout.buffer.write(raw)
         sys.stdout.flush()
         return
+    import tempfile  # only for files: writing to stdout is the start-up path of `dlkg query`
+
     target = Path(path)
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")

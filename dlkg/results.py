@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from dlkg.errors import UsageError
 from dlkg.stores.base import QueryResult
 
-__all__ = ["SELECT_FORMATS", "GRAPH_FORMATS", "format_result", "to_json"]
+__all__ = ["SELECT_FORMATS", "GRAPH_FORMATS", "default_format", "format_result", "to_json"]
 
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
 GRAPH_FORMATS = ("turtle", "nt", "jsonld")
@@ -83,6 +83,18 @@ def _table(result: QueryResult) -> bytes:
         console.print(table)
         console.print(f"{len(result.rows)} row(s)")
     return capture.get().encode("utf-8")
+
+
+def default_format(result: QueryResult, *, to_terminal: bool) -> str:
+    """The format used when none is asked for: Turtle for triples; for rows and yes/no, a
+    table on a terminal and CSV otherwise (for pipes and files).
+
+    >>> default_format(QueryResult("ask", boolean=True), to_terminal=False)
+    'csv'
+    """
+    if result.kind == "graph":
+        return "turtle"
+    return "table" if to_terminal else "csv"
 
 
 def format_result(result: QueryResult, format: str) -> bytes:

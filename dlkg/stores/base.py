@@ -9,8 +9,6 @@ from __future__ import annotations
 import itertools
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Literal
 
 import pyoxigraph as ox
 
@@ -33,9 +31,11 @@ def sort_key(term: Term | None) -> tuple:
     return (4, str(term), "")
 
 
-@dataclass(frozen=True)
 class QueryResult:
     """What a query returned.
+
+    Plain classes here rather than dataclasses: ``dataclasses`` and the ``inspect`` it loads
+    would be a tenth of the start-up time of ``dlkg query`` (see ``benchmarks/``).
 
     Attributes:
         kind: ``select``, ``ask`` or ``graph`` (CONSTRUCT and DESCRIBE).
@@ -45,11 +45,25 @@ class QueryResult:
         triples: The triples, for ``graph``.
     """
 
-    kind: Literal["select", "ask", "graph"]
-    variables: tuple[str, ...] = ()
-    rows: tuple[tuple[Term | None, ...], ...] = ()
-    boolean: bool | None = None
-    triples: tuple[ox.Triple, ...] = field(default=())
+    __slots__ = ("kind", "variables", "rows", "boolean", "triples")
+
+    def __init__(self, kind: str, variables: tuple[str, ...] = (), rows: tuple[tuple[Term | None, ...], ...] = (),
+                 boolean: bool | None = None, triples: tuple[ox.Triple, ...] = ()) -> None:
+        self.kind, self.variables, self.rows, self.boolean, self.triples = kind, variables, rows, boolean, triples
+
+    def _fields(self) -> tuple:
+        return (self.kind, self.variables, self.rows, self.boolean, self.triples)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, QueryResult) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        size = f"{len(self.rows)} rows" if self.kind == "select" else (
+            f"{len(self.triples)} triples" if self.kind == "graph" else str(self.boolean))
+        return f"QueryResult({self.kind!r}, {self.variables!r}, {size})"
 
     def column(self, name: str) -> list[Term | None]:
         """The values of one variable, row by row."""
@@ -71,16 +85,27 @@ class QueryResult:
         return self
 
 
-@dataclass(frozen=True)
 class Dataset:
     """The RDF dataset a query runs over, as the SPARQL protocol's ``default-graph-uri`` and
     ``named-graph-uri`` name it; empty means the store's own default (dlkg's graphs)."""
 
-    default_graphs: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
+    __slots__ = ("default_graphs", "named_graphs")
+
+    def __init__(self, default_graphs: tuple[str, ...] = (), named_graphs: tuple[str, ...] = ()) -> None:
+        self.default_graphs, self.named_graphs = tuple(default_graphs), tuple(named_graphs)
 
     def __bool__(self) -> bool:
         return bool(self.default_graphs or self.named_graphs)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Dataset) and (self.default_graphs, self.named_graphs) == (
+            other.default_graphs, other.named_graphs)
+
+    def __hash__(self) -> int:
+        return hash((self.default_graphs, self.named_graphs))
+
+    def __repr__(self) -> str:
+        return f"Dataset({self.default_graphs!r}, {self.named_graphs!r})"
 
 
 def _capped(items, max_rows: int | None, what: str) -> tuple:
@@ -122,7 +147,6 @@ def same_digest(store: "Store", graph: str, source_ntriples: bytes, triples: int
     return ntriples_digest(store.graph_ntriples(graph)) == ntriples_digest(source_ntriples)
 
 
-@dataclass(frozen=True)
 class LoadReport:
     """What one load did.
 
@@ -139,14 +163,15 @@ class LoadReport:
         verify_seconds: Time spent reading the graph back to check it.
     """
 
-    graph: str
-    triples: int
-    stored: int | None
-    seconds: float
-    method: str
-    dry_run: bool = False
-    same_digest: bool | None = None
-    verify_seconds: float = 0.0
+    __slots__ = ("graph", "triples", "stored", "seconds", "method", "dry_run", "same_digest", "verify_seconds")
+
+    def __init__(self, graph: str, triples: int, stored: int | None, seconds: float, method: str,
+                 dry_run: bool = False, same_digest: bool | None = None, verify_seconds: float = 0.0) -> None:
+        self.graph, self.triples, self.stored, self.seconds, self.method = graph, triples, stored, seconds, method
+        self.dry_run, self.same_digest, self.verify_seconds = dry_run, same_digest, verify_seconds
+
+    def __repr__(self) -> str:
+        return f"LoadReport({self.graph!r}, triples={self.triples}, stored={self.stored}, method={self.method!r})"
 
     @property
     def verified(self) -> bool:

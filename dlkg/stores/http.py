@@ -19,7 +19,7 @@ import httpx
 
 from dlkg.errors import StoreError
 
-__all__ = ["credentials", "ChallengeAuth", "backoff_delay", "describe_transport_error", "send_with_retries",
+__all__ = ["credentials", "retry_after", "ChallengeAuth", "backoff_delay", "describe_transport_error", "send_with_retries",
            "RETRY_STATUSES"]
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -73,7 +73,12 @@ class ChallengeAuth(httpx.Auth):
             response = yield retry
 
 
-def _retry_after(response: httpx.Response | None) -> float | None:
+def retry_after(response: httpx.Response | None) -> float | None:
+    """The seconds a response's ``Retry-After`` header asks to wait (delta-seconds form), or None.
+
+    >>> retry_after(httpx.Response(503, headers={"Retry-After": "7"}))
+    7.0
+    """
     if response is None:
         return None
     value = response.headers.get("retry-after")
@@ -131,5 +136,5 @@ def send_with_retries(send: Callable[[], httpx.Response], *, url: str, what: str
         except httpx.TransportError as err:
             last = describe_transport_error(err)
         if attempt + 1 < attempts:
-            time.sleep(backoff_delay(attempt, _retry_after(response), base_delay=base_delay, max_delay=max_delay))
+            time.sleep(backoff_delay(attempt, retry_after(response), base_delay=base_delay, max_delay=max_delay))
     raise StoreError(f"{what} failed at {url}: {last} (after {attempts} attempts)")

@@ -426,21 +426,31 @@ def sparql_count_json(n: int) -> Reply:
 
 
 class MiniGraphStore:
-    """A handler that behaves like an Oxigraph server for dlkg's loads: ``/store`` PUT of
-    N-Triples, ``/update`` MOVE/ADD/DROP, ``/query`` triple counts and CONSTRUCTs of one graph.
-    It answers the first ``fail_first`` PUTs with ``status`` (and ``Retry-After``).
+    """A handler that behaves like an Oxigraph server for dlkg's loads: ``/store`` PUT, POST
+    and GET of N-Triples, ``/update`` MOVE/ADD/DROP, ``/query`` triple counts, ASKs and
+    CONSTRUCTs of one graph. It answers the first ``fail_first`` PUTs with ``status`` (and
+    ``Retry-After``), and every request with a ``Server`` header when ``server`` is given.
+
+    ``post_faults`` says how the first POSTs to ``/store`` go wrong, one word each:
+    "unapplied" (``status`` and ``Retry-After``, nothing stored), "applied-drop" (stored,
+    then the connection closed without an answer, as when a server dies after committing).
 
     Attributes:
-        graphs: Graph IRI -> its N-Triples lines.
+        graphs: Graph IRI -> its N-Triples lines (a POST adds lines, duplicates included).
         put_times: When each PUT arrived (monotonic seconds).
+        post_times: When each POST to ``/store`` arrived.
     """
 
-    def __init__(self, *, fail_first: int = 0, status: int = 503, retry_after: str | None = "1") -> None:
+    def __init__(self, *, fail_first: int = 0, status: int = 503, retry_after: str | None = "1",
+                 server: str | None = None, post_faults: tuple[str, ...] = ()) -> None:
         self.fail_first = fail_first
         self.status = status
         self.retry_after = retry_after
+        self.server = server
+        self.post_faults = post_faults
         self.graphs: dict[str, list[bytes]] = {}
         self.put_times: list[float] = []
+        self.post_times: list[float] = []
         self.lock = threading.Lock()
 
     def counts(self) -> dict[str, int]:
@@ -449,9 +459,17 @@ class MiniGraphStore:
 
     def __call__(self, request: Request) -> Reply:
         with self.lock:
-            return self._answer(request)
+            reply = self._answer(request)
+        if self.server is not None:
+            reply.headers["Server"] = self.server
+        return reply
 
     def _answer(self, request: Request) -> Reply:
+        if request.method == "GET" and request.path == "/store":
+            if request.params.get("graph") not in self.graphs:
+                return Reply(404, "no such graph")
+            lines = self.graphs[request.params["graph"]]
+            return Reply(200, b"".join(line + b"\n" for line in lines), "application/n-triples")
         if request.method == "PUT" and request.path == "/store":
             self.put_times.append(request.at)
             if len(self.put_times) <= self.fail_first:
@@ -459,11 +477,20 @@ class MiniGraphStore:
                 return Reply(self.status, "busy, come back later", headers=headers)
             self.graphs[request.params["graph"]] = [line for line in request.body.splitlines() if line.strip()]
             return Reply(201)
+        if request.method == "POST" and request.path == "/store":
+            self.post_times.append(request.at)
+            fault = self.post_faults[len(self.post_times) - 1] if len(self.post_times) <= len(self.post_faults) else None
+            if fault == "unapplied":
+                headers = {"Retry-After": self.retry_after} if self.retry_after is not None else {}
+                return Reply(self.status, "busy, come back later", headers=headers)
+            graph = request.params["graph"]
+            self.graphs[graph] = self.graphs.get(graph, []) + [line for line in request.body.splitlines() if line.strip()]
+            return Reply(204, action="drop" if fault == "applied-drop" else "answer")
         if request.method == "POST" and request.path == "/update":
             update = " ".join(request.form().get("update", "").split())
             if match := re.fullmatch(r"MOVE <([^>]+)> TO <([^>]+)>", update):
                 self.graphs[match[2]] = self.graphs.pop(match[1], [])
-            elif match := re.fullmatch(r"ADD <([^>]+)> TO <([^>]+)> ; DROP GRAPH <([^>]+)>", update):
+            elif match := re.fullmatch(r"ADD <([^>]+)> TO <([^>]+)> ; DROP (?:SILENT )?GRAPH <([^>]+)>", update):
                 self.graphs[match[2]] = self.graphs.get(match[2], []) + self.graphs.pop(match[1], [])
             elif match := re.fullmatch(r"DROP SILENT GRAPH <([^>]+)>", update):
                 self.graphs.pop(match[1], None)
@@ -476,6 +503,8 @@ class MiniGraphStore:
             lines = self.graphs.get(match[1], []) if match else []
             if query.lstrip().upper().startswith("CONSTRUCT"):
                 return Reply(200, b"".join(line + b"\n" for line in lines), "application/n-triples")
+            if query.lstrip().upper().startswith("ASK"):
+                return Reply(200, json.dumps({"head": {}, "boolean": bool(lines)}), "application/sparql-results+json")
             return sparql_count_json(len(lines))
         return Reply(404, "no such page")
 

@@ -125,17 +125,17 @@ def _input_error(call) -> tuple[str | None, int | None, int, str]:
 
 def test_broken_line_appending_or_into_empty_graph_changes_nothing(
         target: StoreTarget, big_files: dict[str, BigFile]) -> None:
-    """Library: the same refusal when appending (``replace=False``: ADD instead of MOVE) and,
-    embedded, when the target graph is empty (the embedded store then loads straight into it,
-    and must empty it again)."""
+    """Library: the same refusal when appending (``replace=False``: ADD instead of MOVE) and
+    when the target graph is empty (the embedded store then loads straight into it, and must
+    empty it again; the Oxigraph server would get one POST straight into it, never sent)."""
     bad = big_files["broken-nt"]
     _prepare(target)
     empty_graph = f"https://w3id.org/dlkg/graph/test-empty-{uuid.uuid4().hex}"
     with target.opened() as store:
         before = graph_digest(store.graph_triples(DATA_GRAPH))
         errors = [_input_error(lambda: load(store, [bad.path], graph=DATA_GRAPH, replace=False))]
-        if target.kind == "embedded":  # remote stores stage every load the same way
-            errors.append(_input_error(lambda: load(store, [bad.path], graph=empty_graph)))
+        errors.append(_input_error(lambda: load(store, [bad.path], graph=empty_graph)))
+        if target.kind == "embedded":
             assert ox.NamedNode(empty_graph) not in set(store.native.named_graphs())  # type: ignore[attr-defined]
         assert graph_digest(store.graph_triples(DATA_GRAPH)) == before
         assert store.count(empty_graph) == 0
@@ -254,6 +254,84 @@ def test_server_killed_during_load_keeps_old_graph(
             answer = run_dlkg("query", "python-on-android", "--store", srv.query_url, "--format", "csv")
             assert answer.returncode == 0, answer.stderr
             assert [row.split(",")[1] for row in answer.stdout.splitlines()[1:]] == FLAGSHIP
+
+
+@pytest.mark.servers
+def test_server_killed_during_direct_post_leaves_empty_graph(
+        tmp_path: Path, big_files: dict[str, BigFile], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Oxigraph, a load into an empty graph, which POSTs straight into the target (no staging
+    graph: the server writes a request in one transaction): SIGKILL the server while the
+    200,000-triple POST is in flight, restart it: the load failed with one line naming the
+    URL (the POST lost, and the ASK that would tell whether it applied could not reach the
+    server either), the target graph is still empty (not part of the file), the other graphs
+    are as they were, and loading again goes the same way and is verified."""
+    require_server("oxigraph")
+    big = big_files["valid-nt"]
+    fresh = f"https://w3id.org/dlkg/graph/test-direct-{uuid.uuid4().hex}"
+    with start_server("oxigraph", tmp_path) as srv:
+        with RemoteStore(srv.query_url) as store:
+            load(store)
+            before = graph_digest(store.graph_triples(DATA_GRAPH))
+
+        in_flight = threading.Event()
+        attempts: list[str] = []
+        real_post = httpx.Client.post
+
+        def spying_post(self, url, *args, **kwargs):
+            if not str(url).endswith("/store"):
+                return real_post(self, url, *args, **kwargs)
+            assert kwargs["params"]["graph"] == fresh, f"the POST should go straight into the empty target: {kwargs}"
+            attempts.append("sending")
+            in_flight.set()
+            try:
+                response = real_post(self, url, *args, **kwargs)
+            except httpx.TransportError as err:
+                attempts[-1] = f"error {type(err).__name__}"
+                raise
+            attempts[-1] = f"answered {response.status_code}"
+            return response
+
+        monkeypatch.setattr(httpx.Client, "post", spying_post)
+        outcome: dict[str, object] = {}
+
+        def run() -> None:
+            store = RemoteStore(srv.query_url)
+            try:
+                outcome["report"] = store.load([big.path], graph=fresh)
+            except BaseException as err:  # noqa: BLE001 - examined below
+                outcome["error"] = err
+            finally:
+                store.close()
+
+        loader = threading.Thread(target=run, name="loader", daemon=True)
+        loader.start()
+        deadline = time.monotonic() + 120
+        while not in_flight.wait(0.05):
+            assert loader.is_alive() and time.monotonic() < deadline, f"the POST never started: {outcome}"
+        time.sleep(0.3)  # let the request reach the server
+        kill_server(srv)
+        loader.join(120)
+        assert not loader.is_alive(), "the load did not give up after the server died"
+
+        error = outcome.get("error")
+        assert isinstance(error, StoreError), f"the load should fail with StoreError, got {outcome}"
+        message = str(error)
+        assert "\n" not in message and f"{srv.base_url}/store" in message, message
+        assert "whether it was applied is unknown" in message and "after 4 attempts" in message, message
+        assert len(attempts) == 1 and attempts[0].startswith("error"), \
+            f"the kill should hit the one POST in flight, and no second POST go out unchecked: {attempts}"
+
+        srv = restart_server(srv)
+        target = StoreTarget("oxigraph", srv.query_url)
+        assert target.count(fresh) == 0, "a POST cut short must leave nothing of the file"
+        assert target.staging_graphs() == []
+        assert target.digest(DATA_GRAPH) == before
+        assert target.count(ONTOLOGY_GRAPH) == PACKAGED_COUNTS[ONTOLOGY_GRAPH]
+
+        monkeypatch.undo()
+        with target.opened() as store:
+            report = store.load([big.path], graph=fresh)
+        assert (report.method, report.stored, report.same_digest) == ("gsp-post", big.triples, True), report
 
 
 @pytest.fixture(scope="module")
@@ -415,7 +493,9 @@ def test_connection_dropped_fails_after_bounded_retries(sick: dict[str, Case], m
                                                         causes: tuple[str, ...]) -> None:
     """A server that closes each connection (right after the request line, after the whole
     request, or halfway through its answer): exit 1, one line naming the URL and the cause,
-    after more than one and at most 4 tries of the PUT, with growing waits in between."""
+    after more than one and at most 4 tries of the PUT, with growing waits in between. Besides
+    the PUTs, only the one-try probe of the Graph Store endpoint (which server is it?) and at
+    most one clean-up request."""
     case = sick[f"drop:{mode}"]
     assert case.fake is not None
     line = _failed_with_one_line(case, f"{case.fake.base}/store", "after 4 attempts")
@@ -423,7 +503,8 @@ def test_connection_dropped_fails_after_bounded_retries(sick: dict[str, Case], m
     puts = case.fake.methods("PUT", "/store")
     assert 1 < len(puts) <= 4, [(r.method, r.path) for r in case.fake.requests]
     others = [(r.method, r.path) for r in case.fake.requests if r.method != "PUT"]
-    assert others in ([], [("POST", "/update")]), f"at most one clean-up request, never retried: {others}"
+    assert others in ([("GET", "/store")], [("GET", "/store"), ("POST", "/update")]), \
+        f"one probe and at most one clean-up request, never retried: {others}"
     gaps = _gaps([r.at for r in puts])
     assert all(gap >= 0.2 for gap in gaps) and gaps[-1] > gaps[0], f"no growing backoff: {gaps}"
     assert sum(gaps) < 8, f"retries should stop soon: {gaps}"

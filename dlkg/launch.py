@@ -1,0 +1,65 @@
+"""The ``dlkg`` console script: the main job answered without loading the command-line framework.
+
+``dlkg query NAME`` (optionally ``--format F``) on the packaged graph is what most runs are,
+and click with every verb's options costs more start-up time than answering the query (see
+``benchmarks/results/profiles/cold-start.txt``). That one command line is answered here with
+the same library calls as the ``query`` verb; every other command line, and any error, goes
+to :mod:`dlkg.cli`, which parses it fully and reports it (same messages, same exit codes).
+
+>>> plain_query(["query", "python-on-android"])
+('python-on-android', None)
+>>> plain_query(["query", "python-on-android", "--format", "json"])
+('python-on-android', 'json')
+>>> plain_query(["query", "frameworks-by-platform", "-p", "platform=iOS"]) is None
+True
+"""
+
+from __future__ import annotations
+
+import sys
+
+__all__ = ["main", "plain_query"]
+
+
+def plain_query(args: list[str]) -> tuple[str, str | None] | None:
+    """``(name, format)`` for ``query NAME [--format F]`` with a row format; None otherwise."""
+    if len(args) not in (2, 4) or args[0] != "query" or args[1].startswith("-"):
+        return None
+    if len(args) == 2:
+        return args[1], None
+    from dlkg.results import SELECT_FORMATS
+
+    if args[2] != "--format" or args[3] not in SELECT_FORMATS:
+        return None
+    return args[1], args[3]
+
+
+def _answer(name: str, fmt: str | None) -> bool:
+    """Run the canned query on the packaged graph and print it; False if it raised a dlkg error."""
+    from dlkg.errors import DlkgError
+    from dlkg.output import write_output
+    from dlkg.query import run_canned
+    from dlkg.results import default_format, format_result
+
+    try:
+        result = run_canned(name)
+        data = format_result(result, fmt or default_format(result, to_terminal=sys.stdout.isatty()))
+    except DlkgError:
+        return False  # nothing printed yet: the full command runs it again and reports the error
+    write_output(data)
+    return True
+
+
+def main(argv: list[str] | None = None) -> int | None:
+    """Run the ``dlkg`` command with ``argv`` (default: the process's arguments)."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    plain = plain_query(args)
+    try:
+        if plain is not None and _answer(*plain):
+            return 0
+    except KeyboardInterrupt:
+        print("dlkg: interrupted", file=sys.stderr)
+        return 130
+    from dlkg.cli import main as command
+
+    return command.main(args=args, prog_name="dlkg")
