@@ -393,7 +393,7 @@ class Run:
             self.say("load server: skipped (pip install oxigraph)")
             return
         if self.config.quick and size > 10_000:
-            self.say(f"load server {size:,}: not in --quick (one dlkg load takes about 30 s at 1e5; see the full run)")
+            self.say(f"load server {size:,}: not in --quick (a fresh server per run; see the full run)")
             return
         path, triples = self.data(size)
         n = self.repeats(size, slow=True)

@@ -56,6 +56,7 @@ def query_form(query: str) -> str:
     return match.group(1).lower() if match else ""
 
 
+@lru_cache(maxsize=256)  # asked once per query run, of the same few texts
 def has_order_by(query: str) -> bool:
     """Whether the query orders its own rows (its order is then kept, not re-sorted)."""
     return bool(_ORDER_BY.search(blank_out(query)))

@@ -78,3 +78,25 @@ def test_ground_graph_is_hashed_as_written_and_empty_graphs_agree() -> None:
     body = b'<http://e/s> <http://e/p> "1" .\n<http://e/s> <http://e/p> "2" .\n'
     assert canonical_lines(body) == set(body.splitlines())
     assert same_graph(b"", b"") and graph_digest([]) == ntriples_digest(b"")
+
+
+def tangled_blank_nodes(count: int = 1000) -> bytes:
+    """Blank nodes linked only to each other at random: RDFC-1.0 needs exponential time here
+    (1,000 lines did not finish in minutes on the 2-core machine; 500 took 5.5 s)."""
+    rng = random.Random(0)
+    return "".join(f"_:b{i} <http://e/p> _:b{rng.randrange(count)} .\n" for i in range(count)).encode()
+
+
+def test_canonicalization_past_its_time_limit_is_stopped() -> None:
+    import time
+
+    start = time.monotonic()
+    with pytest.raises(TimeoutError):
+        canonical_lines(tangled_blank_nodes(), timeout=1.0)
+    assert time.monotonic() - start < 30  # the worker was killed, not waited for
+
+
+def test_canonicalization_within_its_time_limit_answers_as_without_one() -> None:
+    body = ntriples(random_graph(3))
+    assert canonical_lines(body, timeout=30) == canonical_lines(body)
+    assert same_graph(body, ntriples(relabel(random_graph(3), 1)), timeout=30)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import os
 import re
 import threading
 import time
@@ -17,7 +16,8 @@ from dlkg.errors import DlkgError, InputError, QueryError, QueryTimeout, StoreEr
 from dlkg.progress import reading
 from dlkg.resources import DATA_FILE, DATA_GRAPH, ONTOLOGY_FILE, ONTOLOGY_GRAPH
 from dlkg.sparql import Term, bind_values
-from dlkg.stores.base import DIGEST_LIMIT, Dataset, LoadReport, QueryResult, Store, result_from_pyoxigraph
+from dlkg.stores.base import (DIGEST_LIMIT, Dataset, LoadReport, QueryResult, Store, result_from_pyoxigraph,
+                              same_graph_in_time)
 
 __all__ = ["MemoryStore", "OxigraphStore", "run_query", "packaged_files"]
 
@@ -76,73 +76,29 @@ def run_query(store: ox.Store, query: str, bindings: Mapping[str, Term] | None =
     return result_from_pyoxigraph(answer, query, max_rows=max_rows)
 
 
-def _limit_memory(extra: int) -> None:
-    """Cap this (worker) process's address space at its current size plus ``extra`` bytes."""
-    try:
-        import resource
-
-        with open("/proc/self/statm", encoding="ascii") as handle:
-            pages = int(handle.read().split()[0])
-        limit = pages * os.sysconf("SC_PAGE_SIZE") + extra
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (ImportError, OSError, ValueError):  # not Linux: no cap
-        pass
-
-
-def _worker(store: ox.Store, query: str, bindings, options: dict, memory: int | None, conn) -> None:
-    try:
-        if memory:
-            _limit_memory(memory)
-        payload = ("ok", run_query(store, query, bindings, **options))
-    except DlkgError as err:
-        payload = ("error", err)
-    except MemoryError:
-        payload = ("error", QueryError("the query ran out of the memory allowed to one query"))
-    except Exception as err:  # noqa: BLE001 - the parent reports it as one line
-        payload = ("error", QueryError(f"the query failed: {type(err).__name__}: {err}"))
-    import pickle  # here and below, not at the top: start-up time of `dlkg query`
-
-    try:
-        conn.send_bytes(pickle.dumps(payload))
-    finally:
-        conn.close()
-
-
-#: One fork at a time: a server forks from several threads, and the child should copy a quiet process.
-_FORK_LOCK = threading.Lock()
-
-
 def run_query_with_timeout(store: ox.Store, query: str, bindings: Mapping[str, Term] | None,
                            timeout: float, *, memory: int | None = None, **options) -> QueryResult:
-    """Run a query in a forked worker process that is killed when ``timeout`` passes.
+    """Run a query in a forked worker process that is killed when ``timeout`` passes
+    (:func:`dlkg.worker.call_with_deadline`: pyoxigraph cannot interrupt a running query).
 
-    pyoxigraph cannot interrupt a running query (no timeout parameter, signals are not
-    honoured), so the only sure stop is ending the process that runs it. ``memory`` caps the
-    bytes of address space the worker may add; ``options`` go to :func:`run_query`.
+    ``memory`` caps the bytes of address space the worker may add; ``options`` go to
+    :func:`run_query`.
     """
-    import multiprocessing  # only here: it costs start-up time on every other path
-    import pickle
+    from dlkg.worker import WorkerDied, call_with_deadline
 
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_worker, args=(store, query, bindings, options, memory, sender), daemon=True)
-    with _FORK_LOCK:
-        process.start()
-    sender.close()
     try:
-        if not receiver.poll(timeout):
-            raise QueryTimeout(f"query stopped after the time limit of {timeout:g} s")
-        status, payload = pickle.loads(receiver.recv_bytes())
-    except (EOFError, OSError):
+        # A fork: the store and the options reach the worker without pickling.
+        return call_with_deadline(lambda: run_query(store, query, bindings, **options), timeout=timeout, memory=memory)
+    except DlkgError:
+        raise
+    except TimeoutError:
+        raise QueryTimeout(f"query stopped after the time limit of {timeout:g} s") from None
+    except MemoryError:
+        raise QueryError("the query ran out of the memory allowed to one query") from None
+    except WorkerDied:
         raise QueryError("the query worker died without an answer (it may have run out of memory)") from None
-    finally:
-        if process.is_alive():
-            process.kill()
-        process.join()
-        receiver.close()
-    if status == "error":
-        raise payload
-    return payload
+    except Exception as err:  # noqa: BLE001 - one line, whatever the engine raised
+        raise QueryError(f"the query failed: {type(err).__name__}: {err}") from None
 
 
 def _count_quads(path: Path, fmt: ox.RdfFormat) -> int:
@@ -219,13 +175,19 @@ class OxigraphStore(_PyoxigraphStore):
             super().__init__(ox.Store(str(self.path)))
         except OSError as err:
             raise StoreError(f"cannot open the embedded store {self.path}: {err}") from None
+        self._staging = self._has_staging()
+
+    def _has_staging(self) -> bool:
+        return any(g.value.startswith(_STAGING) for g in self._store.named_graphs())
 
     def _default_graph(self) -> list | None:
         # Every graph but staging graphs: one left by a load that was killed must not show.
         # With none there (the usual case), the union flag is the faster way to say "all".
-        graphs = list(self._store.named_graphs())
-        if not any(g.value.startswith(_STAGING) for g in graphs):
+        # Whether there is one is known without asking the store on every query: the folder's
+        # lock keeps other processes out, so only this object's loads make or drop one.
+        if not self._staging:
             return None
+        graphs = self._store.named_graphs()
         return [ox.DefaultGraph()] + [g for g in graphs if not g.value.startswith(_STAGING)]
 
     def graph_ntriples(self, graph: str) -> bytes:
@@ -268,6 +230,7 @@ class OxigraphStore(_PyoxigraphStore):
         for graph in list(self._store.named_graphs()):
             if graph.value.startswith(_STAGING):
                 self._store.remove_graph(graph)
+        self._staging = False
 
     def load(self, files: list, *, graph: str, replace: bool = True, dry_run: bool = False,
              batch_size: int = LOAD_BATCH) -> LoadReport:
@@ -307,6 +270,7 @@ class OxigraphStore(_PyoxigraphStore):
         import uuid
 
         staging = target if direct else ox.NamedNode(f"{_STAGING}{uuid.uuid4()}")
+        self._staging = not direct
         try:
             for path, fmt in sources:
                 self._stream_file(path, fmt, staging, batch_size)
@@ -317,6 +281,8 @@ class OxigraphStore(_PyoxigraphStore):
         except BaseException:
             self._store.update(f"DROP SILENT GRAPH {staging}")
             raise
+        finally:
+            self._staging = self._has_staging()
         self._store.flush()
         method = "bulk_extend" if direct else f"bulk_extend+{'move' if replace else 'add'}"
         loaded = time.perf_counter()
@@ -345,16 +311,15 @@ class OxigraphStore(_PyoxigraphStore):
             while (first := next(staged, None)) is not None:
                 self._store.bulk_extend(itertools.chain((first,), itertools.islice(staged, batch_size - 1)))
 
-    def _matches_files(self, graph: str, triples: int, sources: list[tuple[Path, ox.RdfFormat]]) -> bool:
-        """Whether the stored graph is isomorphic to an independent parse of the files: their
-        canonical line sets (:func:`dlkg.canon.canonical_lines`) are equal.
+    def _matches_files(self, graph: str, triples: int, sources: list[tuple[Path, ox.RdfFormat]]) -> bool | None:
+        """Whether the stored graph is isomorphic to an independent parse of the files
+        (:func:`~dlkg.stores.base.same_graph_in_time`; None past its time limit).
 
         Oxigraph writes the stored graph (``triples`` of them) out without holding the GIL,
-        so that runs in threads while this one parses the files again: the check costs about
-        the read-back.
+        so that runs in threads while this one parses the files again. The canonicalization
+        comes after the threads end: it may fork a worker, and a fork should copy a quiet
+        process.
         """
-        from dlkg.canon import canonical_lines
-
         jobs = self._read_back_jobs(graph, triples)
         bodies: list[bytes] = [b""] * len(jobs)
         errors: list[BaseException] = []
@@ -377,14 +342,13 @@ class OxigraphStore(_PyoxigraphStore):
                 with rdf.parse_errors(path):
                     parts.append(ox.serialize(ox.parse(path=path, format=fmt, base_iri=rdf.base_iri(path),
                                                        rename_blank_nodes=True), format=ox.RdfFormat.N_QUADS) or b"")
-            source = canonical_lines(b"".join(parts))
         finally:
             for reader in readers:
                 reader.join()
         if errors:
             raise StoreError(f"cannot read the graph <{graph}> back from the embedded store {self.path}: "
                              f"{errors[0]}") from None
-        return canonical_lines(b"".join(bodies)) == source
+        return same_graph_in_time(b"".join(bodies), b"".join(parts))
 
     def close(self) -> None:
         self._store.flush()

@@ -42,12 +42,12 @@ import httpx
 import pyoxigraph as ox
 
 from dlkg import rdf
-from dlkg.canon import ntriples_digest
 from dlkg.errors import InputError, QueryError, QueryTimeout, StoreError, UsageError
 from dlkg.progress import reading
 from dlkg.resources import DATA_GRAPH, ONTOLOGY_GRAPH
 from dlkg.sparql import Term, bind_values, query_form
-from dlkg.stores.base import DIGEST_LIMIT, Dataset, LoadReport, QueryResult, Store, result_from_pyoxigraph
+from dlkg.stores.base import (DIGEST_LIMIT, Dataset, LoadReport, QueryResult, Store, result_from_pyoxigraph,
+                              same_graph_in_time)
 from dlkg.stores.http import (RETRY_STATUSES, ChallengeAuth, retry_after, backoff_delay, credentials,
                               describe_transport_error, send_with_retries)
 
@@ -291,7 +291,7 @@ class RemoteStore(Store):
             stored = self.count(graph)
             digest = None
             if replace and stored == parsed and parsed <= DIGEST_LIMIT:
-                digest = ntriples_digest(self.graph_ntriples(graph)) == ntriples_digest(ntriples.read_bytes())
+                digest = same_graph_in_time(self.graph_ntriples(graph), ntriples.read_bytes())
         return LoadReport(graph, parsed, stored, loaded - start, method, same_digest=digest,
                           verify_seconds=time.perf_counter() - loaded)
 
