@@ -153,6 +153,33 @@ def _expect_old_or_new(after: str, before: str, new_file: Path) -> None:
         assert after == digest_of_file(new_file), "the target graph is neither the old nor the new graph"
 
 
+def _load_killed_midway(srv, path: Path, graph: str, in_flight: threading.Event, what: str) -> dict[str, object]:
+    """Load ``path`` into ``graph`` on the server in a thread, SIGKILL the server once
+    ``in_flight`` is set (by a spy on the request named ``what``), and wait for the load to
+    give up; ``{"report": ...}`` or ``{"error": ...}``."""
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        store = RemoteStore(srv.query_url)
+        try:
+            outcome["report"] = store.load([path], graph=graph)
+        except BaseException as err:  # noqa: BLE001 - examined by the caller
+            outcome["error"] = err
+        finally:
+            store.close()
+
+    loader = threading.Thread(target=run, name="loader", daemon=True)
+    loader.start()
+    deadline = time.monotonic() + 120
+    while not in_flight.wait(0.05):
+        assert loader.is_alive() and time.monotonic() < deadline, f"the {what} never started: {outcome}"
+    time.sleep(0.3)  # let the request reach the server
+    kill_server(srv)
+    loader.join(120)
+    assert not loader.is_alive(), "the load did not give up after the server died"
+    return outcome
+
+
 @pytest.mark.servers
 @pytest.mark.parametrize("phase", ["put", "move"])
 @pytest.mark.parametrize("kind", ["oxigraph", "virtuoso"])
@@ -208,27 +235,7 @@ def test_server_killed_during_load_keeps_old_graph(
 
             monkeypatch.setattr(RemoteStore, "_update", spying_update)
 
-        outcome: dict[str, object] = {}
-
-        def run() -> None:
-            store = RemoteStore(srv.query_url)
-            try:
-                outcome["report"] = store.load([big.path], graph=DATA_GRAPH)
-            except BaseException as err:  # noqa: BLE001 - examined below
-                outcome["error"] = err
-            finally:
-                store.close()
-
-        loader = threading.Thread(target=run, name="loader", daemon=True)
-        loader.start()
-        deadline = time.monotonic() + 120
-        while not in_flight.wait(0.05):
-            assert loader.is_alive() and time.monotonic() < deadline, f"the {phase} never started: {outcome}"
-        time.sleep(0.3)  # let the request reach the server
-        kill_server(srv)
-        loader.join(120)
-        assert not loader.is_alive(), "the load did not give up after the server died"
-
+        outcome = _load_killed_midway(srv, big.path, DATA_GRAPH, in_flight, phase.upper())
         error = outcome.get("error")
         assert isinstance(error, StoreError), f"the load should fail with StoreError, got {outcome}"
         message = str(error)
@@ -292,27 +299,7 @@ def test_server_killed_during_direct_post_leaves_empty_graph(
             return response
 
         monkeypatch.setattr(httpx.Client, "post", spying_post)
-        outcome: dict[str, object] = {}
-
-        def run() -> None:
-            store = RemoteStore(srv.query_url)
-            try:
-                outcome["report"] = store.load([big.path], graph=fresh)
-            except BaseException as err:  # noqa: BLE001 - examined below
-                outcome["error"] = err
-            finally:
-                store.close()
-
-        loader = threading.Thread(target=run, name="loader", daemon=True)
-        loader.start()
-        deadline = time.monotonic() + 120
-        while not in_flight.wait(0.05):
-            assert loader.is_alive() and time.monotonic() < deadline, f"the POST never started: {outcome}"
-        time.sleep(0.3)  # let the request reach the server
-        kill_server(srv)
-        loader.join(120)
-        assert not loader.is_alive(), "the load did not give up after the server died"
-
+        outcome = _load_killed_midway(srv, big.path, fresh, in_flight, "POST")
         error = outcome.get("error")
         assert isinstance(error, StoreError), f"the load should fail with StoreError, got {outcome}"
         message = str(error)
