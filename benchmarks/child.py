@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 __all__ = ["OPERATIONS"]
@@ -24,15 +25,30 @@ def _noop(args: dict) -> dict:
     return {"seconds": 0.0}
 
 
-def _dlkg_load_embedded(args: dict) -> dict:
-    from dlkg.load import load
+def _dlkg_load(store: Callable[[dict], Callable]) -> Callable[[dict], dict]:
+    """A job timing the opening of a store and ``dlkg.load.load`` of ``args["file"]`` into it;
+    ``store(args)`` imports what the store needs (outside the timing) and says how to open it."""
+    def job(args: dict) -> dict:
+        from dlkg.load import load
+
+        opener = store(args)
+        start = time.perf_counter()
+        with opener() as opened:
+            reports = load(opened, [args["file"]], graph=args["graph"])
+        return _report(time.perf_counter() - start, reports[0])
+    return job
+
+
+def _embedded(args: dict) -> Callable:
     from dlkg.stores import OxigraphStore
 
-    start = time.perf_counter()
-    with OxigraphStore(args["store"]) as store:
-        reports = load(store, [args["file"]], graph=args["graph"])
-    seconds = time.perf_counter() - start
-    return _report(seconds, reports[0])
+    return lambda: OxigraphStore(args["store"])
+
+
+def _remote(args: dict) -> Callable:
+    from dlkg.stores.remote import RemoteStore
+
+    return lambda: RemoteStore(args["query_url"])
 
 
 def _report(seconds: float, report) -> dict:
@@ -50,17 +66,6 @@ def _raw_bulk_load(args: dict) -> dict:
     store.flush()
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "stored": len(store)}
-
-
-def _dlkg_load_remote(args: dict) -> dict:
-    from dlkg.load import load
-    from dlkg.stores.remote import RemoteStore
-
-    start = time.perf_counter()
-    with RemoteStore(args["query_url"]) as store:
-        reports = load(store, [args["file"]], graph=args["graph"])
-    seconds = time.perf_counter() - start
-    return _report(seconds, reports[0])
 
 
 def _gsp_post(args: dict) -> dict:
@@ -126,9 +131,9 @@ def _queries(args: dict) -> dict:
 
 OPERATIONS = {
     "noop": _noop,
-    "dlkg-load-embedded": _dlkg_load_embedded,
+    "dlkg-load-embedded": _dlkg_load(_embedded),
     "raw-bulk-load": _raw_bulk_load,
-    "dlkg-load-remote": _dlkg_load_remote,
+    "dlkg-load-remote": _dlkg_load(_remote),
     "gsp-post": _gsp_post,
     "parse-objects": _parse_objects,
     "rdflib-parse": _rdflib_parse,
