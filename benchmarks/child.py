@@ -26,10 +26,10 @@ def _noop(args: dict) -> dict:
 
 
 def _dlkg_load(store: Callable[[dict], Callable]) -> Callable[[dict], dict]:
-    """A job timing the opening of a store and ``dlkg.load.load`` of ``args["file"]`` into it;
+    """A job timing the opening of a store and ``dlkg.loader.load`` of ``args["file"]`` into it;
     ``store(args)`` imports what the store needs (outside the timing) and says how to open it."""
     def job(args: dict) -> dict:
-        from dlkg.load import load
+        from dlkg.loader import load
 
         opener = store(args)
         start = time.perf_counter()

@@ -64,8 +64,8 @@ def plot_all(doc: dict, out: Path, *, suffix: str) -> list[Path]:
                    "pyoxigraph bulk_load (python -c)"):
         _line(left, _series(records, "load-embedded", engine), engine, style="-" if "command" not in engine
               and "python -c" not in engine else "--")
-    _line(left, _series(records, "load-embedded", "dlkg load, replacing a loaded graph (staging + MOVE)"),
-          "dlkg load, replacing a loaded graph (staging + MOVE)", marker="^", style="-.")
+    _line(left, _series(records, "load-embedded", "dlkg load, replacing a loaded graph"),
+          "dlkg load, replacing a loaded graph", marker="^", style="-.")
     _line(left, [(s, t, None, None) for s, t, *_ in _series(records, "load-for-queries", "rdflib Graph.parse")],
           "rdflib Graph.parse (in memory, for reference)", marker="s", style=":")
     _finish(left, "Load into the embedded store")
@@ -110,7 +110,7 @@ def plot_all(doc: dict, out: Path, *, suffix: str) -> list[Path]:
             ("memory", "file as parsed pyoxigraph quads (list)", "file as parsed quads (list)"),
             ("load-embedded", "dlkg load (Python API)", "dlkg load → embedded"),
             ("load-embedded", "pyoxigraph bulk_load", "pyoxigraph bulk_load"),
-            ("load-embedded", "dlkg load, replacing a loaded graph (staging + MOVE)", "dlkg load → embedded, replacing"),
+            ("load-embedded", "dlkg load, replacing a loaded graph", "dlkg load → embedded, replacing"),
             ("load-server", "dlkg load (Python API)", "dlkg load → server"),
             ("load-server", "plain GSP POST (httpx)", "plain GSP POST"),
             ("validate", "dlkg validate (SHACL + QC + HermiT)", "validate"),

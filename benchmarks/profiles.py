@@ -5,7 +5,7 @@ experiment that removes the suspected cause in this process only, to measure its
 
 - ``cold-start.txt``: cProfile of ``dlkg query python-on-android``; the floor of the same
   work done with pyoxigraph alone;
-- ``load-embedded.txt``: cProfile of ``dlkg.load.load`` into a fresh embedded store; the
+- ``load-embedded.txt``: cProfile of ``dlkg.loader.load`` into a fresh embedded store; the
   same load without the read-back digest;
 - ``load-server.txt``: the remote load's phases (parse to N-Triples, PUT, MOVE, read-back);
   the same load without the staging graph and digest;
@@ -104,7 +104,7 @@ def cold_start(work: Path) -> str:
 
 def load_embedded(work: Path, path: Path) -> str:
     import dlkg.stores.oxigraph as oxi
-    from dlkg.load import load
+    from dlkg.loader import load
     from dlkg.stores import OxigraphStore
 
     report: list[str] = []
@@ -151,7 +151,7 @@ def load_server(work: Path, path: Path) -> str:
     import httpx
 
     import dlkg.stores.remote as remote
-    from dlkg.load import load
+    from dlkg.loader import load
     from dlkg.stores.remote import RemoteStore
     from tests.support.servers import oxigraph_server
 
@@ -316,7 +316,7 @@ def query_overhead(work: Path, path: Path, *, calls: int = 200) -> str:
 
     import dlkg.sparql as sparql
     from dlkg.catalogue import Catalogue
-    from dlkg.load import load
+    from dlkg.loader import load
     from dlkg.query import bind_parameters, run_canned
     from dlkg.resources import ONTOLOGY_FILE, ONTOLOGY_GRAPH
     from dlkg.stores import OxigraphStore

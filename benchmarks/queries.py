@@ -55,7 +55,7 @@ def run_query_benchmark(args: dict) -> dict:
     import pyoxigraph as ox
 
     from dlkg.catalogue import Catalogue
-    from dlkg.load import load
+    from dlkg.loader import load
     from dlkg.query import bind_parameters, run_canned
     from dlkg.resources import DATA_GRAPH, ONTOLOGY_GRAPH
     from dlkg.stores import OxigraphStore

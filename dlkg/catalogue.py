@@ -26,7 +26,7 @@ from dlkg.errors import InputError, UsageError
 from dlkg.resources import QUERIES_DIR
 from dlkg.sparql import variables
 
-__all__ = ["CannedQuery", "Catalogue", "parse_query_text", "KNOWN_KEYS"]
+__all__ = ["CannedQuery", "Catalogue", "parse_query_text", "read_query", "KNOWN_KEYS"]
 
 KNOWN_KEYS = frozenset({"summary", "summary_zh", "description", "tags", "defaults", "enumerate",
                         "method", "pagination", "endpoint", "endpoint_in_url", "transform"})
@@ -138,6 +138,21 @@ def parse_query_text(text: str, *, name: str, path: Path | None = None) -> Canne
         enumerate=tuple(i for i, _ in header.get("enumerate", [])),
         parameters=parameters, optional=frozenset(optional), path=path,
     )
+
+
+_READ: dict[Path, CannedQuery] = {}
+
+
+def read_query(path: Path) -> CannedQuery:
+    """One internal query's ``.rq`` file (next to the code that runs it), read once.
+
+    Raises:
+        InputError: a malformed header (the file and line).
+    """
+    query = _READ.get(path)
+    if query is None:
+        query = _READ[path] = parse_query_text(path.read_text(encoding="utf-8"), name=path.stem, path=path)
+    return query
 
 
 class Catalogue:

@@ -286,28 +286,34 @@ def show(framework: str, store: str | None) -> None:
 @click.option("--replace/--append", default=True, show_default=True,
               help="Swap the graph's content atomically (default), or add to it.")
 @click.option("--dry-run", is_flag=True, help="Parse and count; write nothing.")
+@click.option("--repair", is_flag=True,
+              help="Only remove what loads killed midway left in the store (no load running), and say what.")
 @click.option("--update-url", metavar="URL", help="SPARQL Update endpoint, when it cannot be derived from --into.")
 @click.option("--gsp-url", metavar="URL",
               help="Graph Store Protocol endpoint, when it cannot be derived from --into ('' for a store without one).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help="Give up on any one request to a remote store after SECONDS.")
 @handles_errors
-def load(files: tuple[str, ...], into: str, graph: str | None, replace: bool, dry_run: bool,
+def load(files: tuple[str, ...], into: str, graph: str | None, replace: bool, dry_run: bool, repair: bool,
          update_url: str | None, gsp_url: str | None, timeout: float | None) -> None:
     """Load the graph (or FILEs) into a store: a folder or a SPARQL endpoint.
 
     With no FILEs, the ontology and the data go into their own named graphs. Credentials for
     remote stores come from DLKG_STORE_USER / DLKG_STORE_PASSWORD or ~/.netrc.
     """
-    from dlkg.errors import CheckFailed
-    from dlkg.load import load as run
+    from dlkg.errors import CheckFailed, UsageError
+    from dlkg import loader
 
     if into in ("", "memory"):
-        from dlkg.errors import UsageError
-
         raise UsageError("the in-memory store cannot be loaded into; name a folder or an http(s) URL", path="--into")
+    if repair and (files or graph or dry_run):
+        raise UsageError("--repair loads nothing; give it only with --into", path="--repair")
     with _open(into, update_url=update_url, gsp_url=gsp_url, timeout=timeout) as store:
-        reports = run(store, files or None, graph=graph, replace=replace, dry_run=dry_run)
+        if repair:
+            removed = loader.repair(store)
+            click.echo(f"removed {len(removed)} leftover(s)" + "".join(f"\n  {name}" for name in removed))
+            return
+        reports = loader.load(store, files or None, graph=graph, replace=replace, dry_run=dry_run)
     for report in reports:
         click.echo(str(report))
     bad = [r for r in reports if not r.dry_run and not r.verified]

@@ -61,7 +61,7 @@ VIRTUOSO_ENV = {"DLKG_STORE_USER": "dba", "DLKG_STORE_PASSWORD": "dba"}
 @pytest.fixture(scope="session")
 def embedded_store(tmp_path_factory):
     """An embedded on-disk Oxigraph store, loaded with ``dlkg load`` (the library call)."""
-    from dlkg.load import load
+    from dlkg.loader import load
     from dlkg.stores import OxigraphStore
 
     store = OxigraphStore(tmp_path_factory.mktemp("embedded") / "store")
@@ -73,7 +73,7 @@ def embedded_store(tmp_path_factory):
 @pytest.fixture(scope="session")
 def oxigraph_server_store(tmp_path_factory):
     """A real Oxigraph server on 127.0.0.1, loaded through the Graph Store Protocol."""
-    from dlkg.load import load
+    from dlkg.loader import load
     from dlkg.stores.remote import RemoteStore
     from tests.support.servers import oxigraph_server, require_server
 
@@ -88,7 +88,7 @@ def oxigraph_server_store(tmp_path_factory):
 @pytest.fixture(scope="session")
 def virtuoso_store(tmp_path_factory):
     """A real Virtuoso 7 on 127.0.0.1, loaded through its authenticated GSP endpoint."""
-    from dlkg.load import load
+    from dlkg.loader import load
     from dlkg.stores.remote import RemoteStore
     from tests.support.servers import require_server, virtuoso_server
 

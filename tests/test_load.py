@@ -8,7 +8,7 @@ import pytest
 
 from dlkg.canon import graph_digest
 from dlkg.errors import UsageError
-from dlkg.load import load, load_plan
+from dlkg.loader import load, load_plan
 from dlkg.resources import DATA_FILE, DATA_GRAPH, ONTOLOGY_GRAPH
 from dlkg.stores import OxigraphStore
 from tests.conftest import VIRTUOSO_ENV, run_dlkg

@@ -25,6 +25,7 @@ import pytest
 
 from dlkg.canon import ntriples_digest
 from dlkg.errors import StoreError
+from dlkg.loader import load_graph
 from dlkg.resources import DATA_FILE, ONTOLOGY_FILE
 from dlkg.stores.base import Store
 from dlkg.stores.remote import RemoteStore
@@ -109,15 +110,15 @@ def test_oxigraph_empty_graph_takes_one_post_then_replacing_and_appending_stage(
     updates = _updates(monkeypatch)
     graph = _graph()
     with RemoteStore(oxigraph) as store:
-        first = store.load([files["ontology"]], graph=graph)
+        first = load_graph(store, [files["ontology"]], graph=graph)
         assert (first.method, first.verified, first.same_digest) == ("gsp-post", True, True), first
         assert updates == [], "no staging graph, no MOVE"
 
-        again = store.load([files["small"]], graph=graph)  # not empty now: stage and MOVE
+        again = load_graph(store, [files["small"]], graph=graph)  # not empty now: stage and MOVE
         assert (again.method, again.stored, again.same_digest) == ("gsp-put+move", 3, True), again
         assert updates == ["MOVE"]
 
-        added = store.load([files["tricky"]], graph=graph, replace=False)
+        added = load_graph(store, [files["tricky"]], graph=graph, replace=False)
         assert added.method == "gsp-put+add" and added.stored == 3 + added.triples, added
         assert updates == ["MOVE", "ADD"]
         assert _staging_graphs(store) == []
@@ -128,7 +129,7 @@ def test_oxigraph_told_not_atomic_stages_even_an_empty_graph(
         oxigraph: str, files: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     updates = _updates(monkeypatch)
     with RemoteStore(oxigraph, atomic_gsp_writes=False) as store:
-        report = store.load([files["small"]], graph=_graph())
+        report = load_graph(store, [files["small"]], graph=_graph())
     assert (report.method, report.verified, report.same_digest) == ("gsp-put+move", True, True), report
     assert updates == ["MOVE"]
 
@@ -142,9 +143,9 @@ def test_virtuoso_always_stages(virtuoso: str, files: dict[str, Path], monkeypat
     updates = _updates(monkeypatch)
     graph = _graph()
     with RemoteStore(virtuoso) as store:
-        first = store.load([files["ontology"]], graph=graph)
+        first = load_graph(store, [files["ontology"]], graph=graph)
         assert (first.method, first.verified, first.same_digest) == ("gsp-put+move", True, True), first
-        added = store.load([files["small"]], graph=graph, replace=False)
+        added = load_graph(store, [files["small"]], graph=graph, replace=False)
         assert added.method == "gsp-put+add" and added.stored == first.triples + 3, added
         assert updates == ["MOVE", "ADD"]
         assert _staging_graphs(store) == []
@@ -168,7 +169,7 @@ def test_graph_store_get_gives_the_construct_digest(
             monkeypatch.setenv(key, value)
     graph = _graph()
     with RemoteStore(url) as store:
-        report = store.load([files[name]], graph=graph)
+        report = load_graph(store, [files[name]], graph=graph)
         assert report.verified and report.same_digest, report
         by_get = store.graph_ntriples(graph)
         by_construct = Store.graph_ntriples(store, graph)
@@ -205,7 +206,7 @@ def test_direct_post_only_where_writes_are_atomic(files: dict[str, Path], server
     graph = _graph()
     fake_store = MiniGraphStore(server=server)
     with FakeServer(fake_store) as fake, RemoteStore(fake.url("/query"), atomic_gsp_writes=option) as store:
-        report = store.load([files["small"]], graph=graph)
+        report = load_graph(store, [files["small"]], graph=graph)
     assert report.verified and report.same_digest, report
     assert fake_store.counts() == {graph: 3}
     puts = [r.params["graph"] for r in fake.methods("PUT")]
@@ -232,7 +233,7 @@ def test_direct_post_applied_but_answer_lost_is_not_sent_again(files: dict[str, 
     graph = _graph()
     fake_store = MiniGraphStore(server=f"Oxigraph/{ox.__version__}", post_faults=("applied-drop",))
     with FakeServer(fake_store) as fake, RemoteStore(fake.url("/query")) as store:
-        report = store.load([files["tricky"]], graph=graph)
+        report = load_graph(store, [files["tricky"]], graph=graph)
         asks = _asks(fake)
     assert (report.method, report.verified, report.same_digest) == ("gsp-post", True, True), report
     assert len(fake_store.post_times) == 1, "no second POST after one that was applied"
@@ -246,7 +247,7 @@ def test_direct_post_refused_unapplied_is_retried_once_the_graph_is_seen_empty(f
     graph = _graph()
     fake_store = MiniGraphStore(server=f"Oxigraph/{ox.__version__}", post_faults=("unapplied",))
     with FakeServer(fake_store) as fake, RemoteStore(fake.url("/query")) as store:
-        report = store.load([files["tricky"]], graph=graph)
+        report = load_graph(store, [files["tricky"]], graph=graph)
         asks = _asks(fake)
     assert (report.method, report.verified, report.same_digest) == ("gsp-post", True, True), report
     assert len(fake_store.post_times) == 2 and asks == 2
@@ -261,7 +262,7 @@ def test_direct_post_refused_for_good_is_not_retried(files: dict[str, Path]) -> 
     fake_store = MiniGraphStore(server=f"Oxigraph/{ox.__version__}", post_faults=("unapplied",), status=413)
     with FakeServer(fake_store) as fake, RemoteStore(fake.url("/query")) as store, \
             pytest.raises(StoreError) as caught:
-        store.load([files["small"]], graph=graph)
+        load_graph(store, [files["small"]], graph=graph)
     message = str(caught.value)
     assert "\n" not in message and fake.url("/store") in message and "413" in message, message
     assert len(fake_store.post_times) == 1 and _asks(fake) == 1
@@ -274,7 +275,7 @@ def test_direct_post_into_a_dead_server_gives_up_with_one_line(files: dict[str, 
                                 retry_after="0")
     with FakeServer(fake_store) as fake, RemoteStore(fake.url("/query")) as store, \
             pytest.raises(StoreError) as caught:
-        store.load([files["small"]], graph=graph)
+        load_graph(store, [files["small"]], graph=graph)
     message = str(caught.value)
     assert "\n" not in message and fake.url("/store") in message and "after 4 attempts" in message, message
     assert len(fake_store.post_times) == 4 and fake_store.counts() == {}
@@ -285,7 +286,7 @@ def test_non_empty_graph_is_staged_even_where_writes_are_atomic(files: dict[str,
     fake_store = MiniGraphStore(server=f"Oxigraph/{ox.__version__}")
     fake_store.graphs[graph] = [b"<http://e/old> <http://e/p> <http://e/o> ."]
     with FakeServer(fake_store) as fake, RemoteStore(fake.url("/query")) as store:
-        report = store.load([files["small"]], graph=graph)
+        report = load_graph(store, [files["small"]], graph=graph)
     assert (report.method, report.stored, report.same_digest) == ("gsp-put+move", 3, True), report
     assert [r.params["graph"][:17] for r in fake.methods("PUT")] == ["urn:dlkg:staging:"]
 

@@ -15,8 +15,7 @@ import pyoxigraph as ox
 from dlkg.errors import ResultTooLarge
 from dlkg.sparql import Term, has_order_by
 
-__all__ = ["DIGEST_LIMIT", "Dataset", "LoadReport", "QueryResult", "Store", "Term", "DIGEST_SECONDS", "same_graph_in_time", "sort_key",
-           "result_from_pyoxigraph"]
+__all__ = ["Dataset", "QueryResult", "Store", "Term", "sort_key", "result_from_pyoxigraph"]
 
 def sort_key(term: Term | None) -> tuple:
     """A total, deterministic order over terms: unbound first, then IRIs, blank nodes, literals."""
@@ -133,71 +132,6 @@ def result_from_pyoxigraph(answer, query: str, *, max_rows: int | None = None) -
     return QueryResult("graph", triples=_capped(answer, max_rows, "triples")).sorted()
 
 
-#: Largest graph whose canonical digest is compared after a load.
-DIGEST_LIMIT = 200_000
-#: Seconds the blank-node canonicalization of one side of a load's check may take: RDFC-1.0
-#: needs exponential time on some graphs (blank nodes linked only to each other), and a
-#: crafted file of a thousand lines must not hang a load. Past it the digest is not compared.
-DIGEST_SECONDS = 60.0
-
-
-def same_graph_in_time(stored: bytes, source: bytes) -> bool | None:
-    """Whether two graphs given as N-Triples written by Oxigraph are isomorphic
-    (:func:`dlkg.canon.same_graph`); None when canonicalizing a side takes more than
-    :data:`DIGEST_SECONDS`."""
-    from dlkg.canon import same_graph
-
-    try:
-        return same_graph(stored, source, timeout=DIGEST_SECONDS)
-    except TimeoutError:
-        return None
-
-
-class LoadReport:
-    """What one load did.
-
-    Attributes:
-        graph: The named graph loaded into.
-        triples: Triples parsed from the source files.
-        stored: Triples the store holds in the graph afterwards (read back).
-        seconds: Wall-clock time of the load itself.
-        method: How it was written (for example ``bulk_load``, ``gsp-put+move``).
-        dry_run: Nothing was written.
-        same_digest: Whether the graph read back has the files' canonical digest
-            (:func:`dlkg.canon.graph_digest`); None where it was not compared (appends, graphs
-            over :data:`DIGEST_LIMIT` triples, where hashing would cost more than the load, and
-            blank nodes that take more than :data:`DIGEST_SECONDS` to canonicalize).
-        verify_seconds: Time spent reading the graph back to check it.
-    """
-
-    __slots__ = ("graph", "triples", "stored", "seconds", "method", "dry_run", "same_digest", "verify_seconds")
-
-    def __init__(self, graph: str, triples: int, stored: int | None, seconds: float, method: str,
-                 dry_run: bool = False, same_digest: bool | None = None, verify_seconds: float = 0.0) -> None:
-        self.graph, self.triples, self.stored, self.seconds, self.method = graph, triples, stored, seconds, method
-        self.dry_run, self.same_digest, self.verify_seconds = dry_run, same_digest, verify_seconds
-
-    def __repr__(self) -> str:
-        return f"LoadReport({self.graph!r}, triples={self.triples}, stored={self.stored}, method={self.method!r})"
-
-    @property
-    def verified(self) -> bool:
-        """The store holds exactly the files' triples: same count, and same digest where compared."""
-        return self.stored == self.triples and self.same_digest is not False
-
-    def __str__(self) -> str:
-        if self.dry_run:
-            return f"dry run: would load {self.triples} triples into <{self.graph}> ({self.method})"
-        rate = self.triples / self.seconds if self.seconds > 0 else float("inf")
-        if not self.verified:
-            check = (f"MISMATCH: the store holds {self.stored} triples" if self.stored != self.triples
-                     else "MISMATCH: same count, different triples (canonical digest differs)")
-        else:
-            check = "verified (count and canonical digest)" if self.same_digest else "verified (count)"
-        return (f"loaded {self.triples} triples into <{self.graph}> in {self.seconds:.2f} s "
-                f"({rate:,.0f} triples/s, {self.method}); read-back: {check} in {self.verify_seconds:.2f} s")
-
-
 class Store(ABC):
     """A place that holds the graph and answers queries over it.
 
@@ -229,25 +163,9 @@ class Store(ABC):
             QueryError: the engine failed.
         """
 
-    def load(self, files: list, *, graph: str, replace: bool = True, dry_run: bool = False) -> LoadReport:
-        """Load RDF files into a named graph.
-
-        Args:
-            files: Paths of RDF files (formats guessed from their extensions).
-            graph: The named graph's IRI.
-            replace: Swap the graph's content for the files' atomically (the default);
-                otherwise add to it.
-            dry_run: Parse and count, write nothing.
-
-        Raises:
-            InputError: a file does not parse (nothing is written).
-            UsageError: this store cannot be loaded into.
-            StoreError: the store failed; the graph is left as it was.
-        """
-        from dlkg.errors import UsageError
-
-        raise UsageError(f"the {self.kind} store cannot be loaded into; name a folder or an http(s) URL",
-                         path="--into")
+    def repair(self) -> list[str]:
+        """Remove what writes killed midway left; the names of what was removed (none by default)."""
+        return []
 
     def graph_triples(self, graph: str) -> list[ox.Triple]:
         """The triples of one named graph, sorted."""

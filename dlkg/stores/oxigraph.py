@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import re
-import threading
-import time
-from collections.abc import Callable, Mapping
+import shutil
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from dlkg import rdf
-from dlkg.errors import DlkgError, InputError, QueryError, QueryTimeout, StoreError, UsageError
-from dlkg.progress import reading
+from dlkg.errors import DlkgError, InputError, QueryError, QueryTimeout, StoreError
 from dlkg.resources import DATA_FILE, DATA_GRAPH, ONTOLOGY_FILE, ONTOLOGY_GRAPH
 from dlkg.sparql import Term, bind_values
-from dlkg.stores.base import (DIGEST_LIMIT, Dataset, LoadReport, QueryResult, Store, result_from_pyoxigraph,
-                              same_graph_in_time)
+from dlkg.stores.base import Dataset, QueryResult, Store, result_from_pyoxigraph
+from dlkg.stores.folder import StoreFolder
 
-__all__ = ["MemoryStore", "OxigraphStore", "run_query", "packaged_files"]
+__all__ = ["MemoryStore", "OxigraphStore", "StagedVersion", "run_query", "packaged_files", "LOAD_BATCH"]
 
 _POSITION = re.compile(r"error at (\d+):(\d+): ")
-_STAGING = "urn:dlkg:staging:"
+_QUERIES = Path(__file__).parent / "queries"
 #: Quads per ``bulk_extend`` call of a load. Peak memory loading 1e6 triples: 50,000: 81 MB,
 #: 100,000: 130 MB, 200,000: 225 MB (``bulk_load`` of the whole file: 905 MB); 50,000 was the
 #: slowest, 100,000 and 200,000 within the noise of each other on 2 cores.
@@ -101,10 +100,11 @@ def run_query_with_timeout(store: ox.Store, query: str, bindings: Mapping[str, T
         raise QueryError(f"the query failed: {type(err).__name__}: {err}") from None
 
 
-def _count_quads(path: Path, fmt: ox.RdfFormat) -> int:
-    """How many quads a file parses into, streaming (the literal cap applies, as in a load)."""
-    with rdf.parse_errors(path):
-        return sum(1 for _ in rdf.check_literals(ox.parse(path=path, format=fmt, base_iri=rdf.base_iri(path)), path))
+def _internal(name: str, **bindings: ox.NamedNode) -> str:
+    """An internal query of ``queries/`` beside this module, its ``?_name`` parameters bound."""
+    from dlkg.catalogue import read_query
+
+    return bind_values(read_query(_QUERIES / f"{name}.rq").text, {f"_{key}": value for key, value in bindings.items()})
 
 
 class _PyoxigraphStore(Store):
@@ -161,6 +161,11 @@ class MemoryStore(_PyoxigraphStore):
 class OxigraphStore(_PyoxigraphStore):
     """An embedded, persistent on-disk Oxigraph store in a folder (no server needed).
 
+    The folder holds versions of the database and a pointer to the current one
+    (:class:`~dlkg.stores.folder.StoreFolder`): writes build a new version with
+    :meth:`stage`, and :meth:`swap` makes it current in one atomic step, so a write killed
+    at any moment leaves the store as it was. The folder is locked while the store is open.
+
     Args:
         path: The folder; created when missing.
     """
@@ -169,49 +174,173 @@ class OxigraphStore(_PyoxigraphStore):
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        if self.path.exists() and not self.path.is_dir():
-            raise UsageError("not a folder (an embedded store is a folder)", path=str(self.path))
+        self._folder = StoreFolder(self.path)
         try:
-            super().__init__(ox.Store(str(self.path)))
-        except OSError as err:
-            raise StoreError(f"cannot open the embedded store {self.path}: {err}") from None
-        self._staging = self._has_staging()
-
-    def _has_staging(self) -> bool:
-        return any(g.value.startswith(_STAGING) for g in self._store.named_graphs())
-
-    def _default_graph(self) -> list | None:
-        # Every graph but staging graphs: one left by a load that was killed must not show.
-        # With none there (the usual case), the union flag is the faster way to say "all".
-        # Whether there is one is known without asking the store on every query: the folder's
-        # lock keeps other processes out, so only this object's loads make or drop one.
-        if not self._staging:
-            return None
-        graphs = self._store.named_graphs()
-        return [ox.DefaultGraph()] + [g for g in graphs if not g.value.startswith(_STAGING)]
+            super().__init__(self._folder.open_version(self._folder.current))
+        except BaseException:
+            self._folder.close()
+            raise
 
     def graph_ntriples(self, graph: str) -> bytes:
         # Written by Oxigraph straight from the store: no Python object per triple.
         return self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) or b""
 
-    def _read_back_jobs(self, graph: str, triples: int) -> list[Callable[[], bytes]]:
-        """Jobs that together write the graph out as N-Triples from the store, for the load's
-        check; Oxigraph runs each without holding the GIL, so they can run in parallel.
+    def size(self) -> int:
+        """How many quads the store holds in all its graphs."""
+        return len(self._store)
+
+    # -- the write interface -------------------------------------------------------------
+
+    def stage(self, *, emptied: Sequence[str] = (), rebuild: bool = False) -> StagedVersion:
+        """A private new version of the store to write into; nothing shows until :meth:`swap`.
+
+        Args:
+            emptied: Graphs that start out empty in the new version (those being replaced).
+            rebuild: Build the version from nothing, copying every graph but ``emptied``
+                (costs the rest of the store); otherwise start from a checkpoint of the current
+                version (hard links, no copy) and delete the ``emptied`` graphs' triples
+                (costs those graphs). Which is cheaper is the loader's choice.
+
+        Raises:
+            StoreError: the version could not be made (a full disk); nothing changed.
+        """
+        path = self._folder.new_version()
+        try:
+            if rebuild:
+                staged = StagedVersion(ox.Store(str(path)), path, "rebuild")
+                self._copy_into(staged.store, path.with_name(path.name + "-copy"),
+                                skip={ox.NamedNode(g) for g in emptied})
+            else:
+                self._store.backup(str(path))
+                staged = StagedVersion(ox.Store(str(path)), path, "checkpoint")
+                for graph in emptied:
+                    staged.clear(graph)
+        except OSError as err:
+            self._folder.discard(path)
+            raise self.write_error(err) from None
+        return staged
+
+    def swap(self, staged: StagedVersion) -> None:
+        """Make a staged version current: one atomic switch of the folder's pointer.
+
+        Raises:
+            StoreError: the switch failed (a full disk); the store is as it was.
+        """
+        try:
+            staged.store.flush()
+        except OSError as err:
+            self.discard(staged)
+            raise self.write_error(err) from None
+        try:
+            self._folder.switch(staged.path)
+        except StoreError:
+            self.discard(staged)
+            raise
+        self._store = staged.store  # the previous version's database closes as its Store goes
+        self._folder.remove_leftovers()
+
+    def discard(self, staged: StagedVersion) -> None:
+        """Throw a staged version away; the store stays as it was."""
+        staged.store = None  # type: ignore[assignment]
+        self._folder.discard(staged.path)
+
+    def repair(self) -> list[str]:
+        """Remove what a write killed midway left; the names removed, including what opening
+        the store removed already."""
+        return self._folder.removed_on_open + self._folder.remove_leftovers()
+
+    def write_error(self, err: OSError) -> StoreError:
+        """A store-side failure while writing, as one line (a full disk says so)."""
+        text = " ".join(str(err).split())
+        if "No space left" in text or getattr(err, "errno", None) == 28:
+            return StoreError(f"the disk holding the embedded store {self.path} is full; nothing was changed "
+                              "(free some space and load again)")
+        return StoreError(f"writing to the embedded store {self.path} failed: {text}; nothing was changed")
+
+    def _copy_into(self, target: ox.Store, scratch: Path, *, skip: set) -> None:
+        """Copy every graph of the current version but ``skip`` into ``target``, Oxigraph to
+        Oxigraph through N-Triples files (no Python object per triple). Blank nodes keep their
+        identity across graphs: Oxigraph writes its own ids as labels and reads them back as the
+        same nodes."""
+        scratch.mkdir()
+        try:
+            graphs = [ox.DefaultGraph(), *self._store.named_graphs()]
+            for graph in graphs:
+                if graph in skip:
+                    continue
+                path = scratch / "graph.nt"
+                self._store.dump(output=str(path), format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+                target.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+                if isinstance(graph, ox.NamedNode):
+                    target.add_graph(graph)  # keep empty named graphs too
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.flush()
+        self._store = None  # type: ignore[assignment]
+        gc.collect()  # pyoxigraph closes the database only when its Store object is collected
+        self._folder.close()
+
+
+class StagedVersion:
+    """A new version of an embedded store being built, private to the process writing it.
+
+    Attributes:
+        store: The version's pyoxigraph store.
+        path: Its folder.
+        method: How it started: ``checkpoint`` (of the current version) or ``rebuild``.
+    """
+
+    def __init__(self, store: ox.Store, path: Path, method: str) -> None:
+        self.store, self.path, self.method = store, path, method
+
+    def write(self, graphs: Sequence[str], triples: Iterable[ox.Quad], *, batch_size: int = LOAD_BATCH) -> None:
+        """Write triples into each of ``graphs`` with Oxigraph's bulk loader, ``batch_size``
+        quads per call, so memory stays bounded by a batch. Errors the triples raise while
+        they are read (a parse error) come out as they are; the store's own are ``OSError``."""
+        names = [ox.NamedNode(g) for g in graphs]
+        quads = (ox.Quad(t.subject, t.predicate, t.object, g) for t in triples for g in names)
+        # bulk_extend pulls quads lazily and writes them when its input ends: one call per
+        # batch bounds the memory by Oxigraph's copy of a batch (no Python list of it).
+        while (first := next(quads, None)) is not None:
+            self.store.bulk_extend(itertools.chain((first,), itertools.islice(quads, batch_size - 1)))
+
+    def count(self, graph: str) -> int:
+        """How many triples a graph of this version holds."""
+        return int(next(iter(self.store.query(_internal("graph-count", graph=ox.NamedNode(graph)))))[0].value)
+
+    def contains(self, inner: str, outer: str) -> bool:
+        """Whether every triple of graph ``inner`` is in graph ``outer``."""
+        return not bool(self.store.query(_internal("graph-not-within", inner=ox.NamedNode(inner),
+                                                   outer=ox.NamedNode(outer))))
+
+    def clear(self, graph: str, *, batch_size: int = LOAD_BATCH) -> None:
+        """Delete a graph's triples in batches (one transaction for a whole large graph would
+        hold all of it in memory: 1.4 GB at 1e6 triples). Only for a private version: a
+        reader would see it half-deleted."""
+        node = ox.NamedNode(graph)
+        while batch := list(itertools.islice(self.store.quads_for_pattern(None, None, None, node), batch_size)):
+            for quad in batch:
+                self.store.remove(quad)
+        self.store.remove_graph(node)
+
+    def read_back_jobs(self, graph: str, triples: int) -> list[Callable[[], bytes]]:
+        """Jobs that together write a graph out as N-Triples, for the load's check; Oxigraph
+        runs each without holding the GIL, so they can run in parallel.
 
         One ``CONSTRUCT`` per predicate, the predicate a constant of the template: Oxigraph
-        then decodes two terms per triple instead of three, about a quarter faster than
-        :meth:`graph_ntriples` (``dump``) at 1e5 triples, and the predicates split into two
-        jobs of about equal triples. With few triples per predicate the queries would cost
-        more than they save: one ``dump``. The queries see separate snapshots, which is sound
-        only because the folder's lock keeps other writers out and this process is the one
-        loading.
+        then decodes two terms per triple instead of three, about a quarter faster than one
+        ``dump`` at 1e5 triples, and the predicates split into two jobs of about equal
+        triples. With few triples per predicate the queries would cost more than they save:
+        one ``dump``. The version is private to this process, so the jobs see one state.
         """
         node = ox.NamedNode(graph)
-        counts = sorted(((int(row[1].value), row[0]) for row in self._store.query(
-            f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }} GROUP BY ?p")),
-            key=lambda pair: -pair[0])
+        counts = sorted(((int(row[1].value), row[0]) for row in self.store.query(
+            _internal("predicate-counts", graph=node))), key=lambda pair: -pair[0])
         if len(counts) * _TRIPLES_PER_QUERY > triples:
-            return [lambda: self.graph_ntriples(graph)]
+            return [lambda: self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node) or b""]
         halves: tuple[list[ox.NamedNode], list[ox.NamedNode]] = ([], [])
         sizes = [0, 0]
         for count, predicate in counts:  # largest first, each to the lighter half
@@ -220,135 +349,7 @@ class OxigraphStore(_PyoxigraphStore):
             sizes[lighter] += count
 
         def job(predicates: list[ox.NamedNode]) -> bytes:
-            return b"".join(self._store.query(f"CONSTRUCT {{ ?s {p} ?o }} WHERE {{ GRAPH {node} {{ ?s {p} ?o }} }}")
+            return b"".join(self.store.query(_internal("predicate-triples", graph=node, predicate=p))
                             .serialize(format=ox.RdfFormat.N_TRIPLES) or b"" for p in predicates)
 
         return [lambda half=half: job(half) for half in halves if half]
-
-    def _drop_stale_staging(self) -> None:
-        # The folder's lock is exclusive, so any staging graph here is a dead load's leftover.
-        for graph in list(self._store.named_graphs()):
-            if graph.value.startswith(_STAGING):
-                self._store.remove_graph(graph)
-        self._staging = False
-
-    def load(self, files: list, *, graph: str, replace: bool = True, dry_run: bool = False,
-             batch_size: int = LOAD_BATCH) -> LoadReport:
-        """Load files by streaming them into Oxigraph's bulk loader, swapping the graph atomically.
-
-        Each file is read by one streaming parser whose quads go to ``bulk_extend`` in batches
-        of ``batch_size``, so memory stays bounded by a batch, not the file. Literals longer
-        than :data:`dlkg.rdf.MAX_LITERAL_CHARS` are refused (an :class:`InputError`).
-
-        Into an empty graph the files go straight in (on failure the graph is emptied again,
-        as it was). Otherwise they go into a staging graph first, and one SPARQL Update
-        (``MOVE`` to replace, ``ADD`` to append; Oxigraph runs it as one transaction) puts them
-        in place, so a failure midway leaves the graph exactly as it was.
-
-        After a replacing load of at most :data:`DIGEST_LIMIT` triples, the graph is read back
-        and compared, blank nodes canonicalized, with an independent parse of the files.
-
-        Args:
-            files: Paths of RDF files in triple formats (formats guessed from extensions).
-            graph: The named graph's IRI.
-            replace: Swap the graph's content for the files' (the default); otherwise add.
-            dry_run: Parse and count, write nothing.
-            batch_size: Quads per ``bulk_extend`` call.
-        """
-        start = time.perf_counter()
-        target = ox.NamedNode(graph)
-        sources = [(Path(f), rdf.guess_format(f)) for f in files]
-        for path, fmt in sources:
-            if fmt.supports_datasets:
-                raise UsageError(f"{fmt.name} holds named graphs; load a triples format into --graph", path=str(path))
-            rdf.check_file(path, fmt)
-        if dry_run:
-            parsed = sum(_count_quads(path, fmt) for path, fmt in sources)
-            return LoadReport(graph, parsed, None, time.perf_counter() - start, "bulk_extend", dry_run=True)
-        self._drop_stale_staging()
-        direct = self.count(graph) == 0
-        import uuid
-
-        staging = target if direct else ox.NamedNode(f"{_STAGING}{uuid.uuid4()}")
-        self._staging = not direct
-        try:
-            for path, fmt in sources:
-                self._stream_file(path, fmt, staging, batch_size)
-            parsed = None if direct else self.count(staging.value)
-            if not direct:
-                operation = "MOVE" if replace else "ADD"
-                self._store.update(f"{operation} {staging} TO {target}" + ("" if replace else f" ; DROP GRAPH {staging}"))
-        except BaseException:
-            self._store.update(f"DROP SILENT GRAPH {staging}")
-            raise
-        finally:
-            self._staging = self._has_staging()
-        self._store.flush()
-        method = "bulk_extend" if direct else f"bulk_extend+{'move' if replace else 'add'}"
-        loaded = time.perf_counter()
-        stored = self.count(graph)
-        if parsed is None:  # loaded in place: the staging count would be this same count again
-            parsed = stored
-        digest = None
-        if replace and stored == parsed and parsed <= DIGEST_LIMIT:
-            digest = self._matches_files(graph, stored, sources)
-        return LoadReport(graph, parsed, stored, loaded - start, method, same_digest=digest,
-                          verify_seconds=time.perf_counter() - loaded)
-
-    def _stream_file(self, path: Path, fmt: ox.RdfFormat, graph: ox.NamedNode, batch_size: int) -> None:
-        """Parse one file and write its triples into ``graph``, ``batch_size`` quads at a time.
-
-        One parser per file: a blank-node label names the same node in every batch of the
-        file, and ``rename_blank_nodes`` keeps it apart from the same label in another file
-        (or in an earlier load), as ``bulk_load`` did. ``ox.parse`` raises syntax errors while
-        it is iterated, so the iterating happens inside ``parse_errors``.
-        """
-        with rdf.parse_errors(path), reading(path, label=f"loading {path.name}") as handle:
-            quads = ox.parse(input=handle, format=fmt, base_iri=rdf.base_iri(path), rename_blank_nodes=True)
-            staged = (ox.Quad(q.subject, q.predicate, q.object, graph) for q in rdf.check_literals(quads, path))
-            # bulk_extend pulls quads lazily and writes them when its input ends: one call per
-            # batch bounds the memory by Oxigraph's copy of a batch (no Python list of it).
-            while (first := next(staged, None)) is not None:
-                self._store.bulk_extend(itertools.chain((first,), itertools.islice(staged, batch_size - 1)))
-
-    def _matches_files(self, graph: str, triples: int, sources: list[tuple[Path, ox.RdfFormat]]) -> bool | None:
-        """Whether the stored graph is isomorphic to an independent parse of the files
-        (:func:`~dlkg.stores.base.same_graph_in_time`; None past its time limit).
-
-        Oxigraph writes the stored graph (``triples`` of them) out without holding the GIL,
-        so that runs in threads while this one parses the files again. The canonicalization
-        comes after the threads end: it may fork a worker, and a fork should copy a quiet
-        process.
-        """
-        jobs = self._read_back_jobs(graph, triples)
-        bodies: list[bytes] = [b""] * len(jobs)
-        errors: list[BaseException] = []
-
-        def run(index: int) -> None:
-            try:
-                bodies[index] = jobs[index]()
-            except BaseException as err:  # noqa: BLE001 - raised again in the loading thread
-                errors.append(err)
-
-        readers = [threading.Thread(target=run, args=(i,), name=f"dlkg-read-back-{i}", daemon=True)
-                   for i in range(len(jobs))]
-        for reader in readers:
-            reader.start()
-        try:
-            # A fresh parser per file, renaming blank nodes per file as the load did; N-Quads
-            # of default-graph quads are N-Triples lines.
-            parts = []
-            for path, fmt in sources:
-                with rdf.parse_errors(path):
-                    parts.append(ox.serialize(ox.parse(path=path, format=fmt, base_iri=rdf.base_iri(path),
-                                                       rename_blank_nodes=True), format=ox.RdfFormat.N_QUADS) or b"")
-        finally:
-            for reader in readers:
-                reader.join()
-        if errors:
-            raise StoreError(f"cannot read the graph <{graph}> back from the embedded store {self.path}: "
-                             f"{errors[0]}") from None
-        return same_graph_in_time(b"".join(bodies), b"".join(parts))
-
-    def close(self) -> None:
-        self._store.flush()

@@ -17,7 +17,7 @@ header; see ``atomic_gsp_writes``) is one Graph Store POST straight into the tar
 triple once more). Into an empty graph a POST means what a PUT means, and Oxigraph takes a
 POST in well under half the time of a PUT (a PUT also clears the graph in its transaction).
 A POST is never retried blindly (a second copy would add every blank node again); its retry
-is *checked*, see :meth:`RemoteStore._post_into_empty`. Virtuoso's writes are not atomic (a
+is *checked*, see :meth:`RemoteStore.post_into_empty`. Virtuoso's writes are not atomic (a
 failure midway leaves part of the graph), so it always stages.
 
 The read-back check counts the graph, and for graphs up to :data:`~dlkg.stores.base.DIGEST_LIMIT`
@@ -30,24 +30,20 @@ from __future__ import annotations
 import http.client
 import re
 import socket
-import tempfile
 import time
 import urllib.error
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pyoxigraph as ox
 
-from dlkg import rdf
 from dlkg.errors import InputError, QueryError, QueryTimeout, StoreError, UsageError
-from dlkg.progress import reading
 from dlkg.resources import DATA_GRAPH, ONTOLOGY_GRAPH
 from dlkg.sparql import Term, bind_values, query_form
-from dlkg.stores.base import (DIGEST_LIMIT, Dataset, LoadReport, QueryResult, Store, result_from_pyoxigraph,
-                              same_graph_in_time)
+from dlkg.stores.base import Dataset, QueryResult, Store, result_from_pyoxigraph
 from dlkg.stores.http import (RETRY_STATUSES, ChallengeAuth, retry_after, backoff_delay, credentials,
                               describe_transport_error, send_with_retries)
 
@@ -271,35 +267,11 @@ class RemoteStore(Store):
 
     # -- loads ---------------------------------------------------------------------------
 
-    def load(self, files: list, *, graph: str, replace: bool = True, dry_run: bool = False) -> LoadReport:
-        start = time.perf_counter()
-        target = ox.NamedNode(graph)
-        with tempfile.TemporaryDirectory(prefix="dlkg-load-") as folder:
-            ntriples = Path(folder) / "load.nt"
-            parsed = _to_ntriples([Path(f) for f in files], ntriples)
-            if dry_run:
-                return LoadReport(graph, parsed, None, time.perf_counter() - start, self._method(replace), dry_run=True)
-            if not self.update_url:
-                raise UsageError(f"no SPARQL Update endpoint known for {self.query_url}; give --update-url", path="--update-url")
-            if replace and self.gsp_url and self._writes_are_atomic() and self._is_empty(target):
-                self._post_into_empty(target, ntriples)
-                method = "gsp-post"
-            else:
-                self._stage_and_move(ntriples, target, replace=replace)
-                method = self._method(replace)
-            loaded = time.perf_counter()
-            stored = self.count(graph)
-            digest = None
-            if replace and stored == parsed and parsed <= DIGEST_LIMIT:
-                digest = same_graph_in_time(self.graph_ntriples(graph), ntriples.read_bytes())
-        return LoadReport(graph, parsed, stored, loaded - start, method, same_digest=digest,
-                          verify_seconds=time.perf_counter() - loaded)
-
-    def _method(self, replace: bool) -> str:
+    def staged_method(self, replace: bool) -> str:
         """The staged path's name (a dry run names this one: it asks the store nothing)."""
         return ("gsp-put" if self.gsp_url else "update-insert") + ("+move" if replace else "+add")
 
-    def _stage_and_move(self, ntriples: Path, target: ox.NamedNode, *, replace: bool) -> None:
+    def stage_and_move(self, ntriples: Path, target: ox.NamedNode, *, replace: bool) -> None:
         """Write into a fresh staging graph, then MOVE (or ADD) it onto the target in one update."""
         staging = ox.NamedNode(f"urn:dlkg:staging:{uuid.uuid4()}")
         try:
@@ -314,7 +286,7 @@ class RemoteStore(Store):
             self._drop_quietly(staging)
             raise
 
-    def _writes_are_atomic(self) -> bool:
+    def writes_are_atomic(self) -> bool:
         """Whether a Graph Store write is all or nothing here: as configured, else by the
         ``Server`` header of one small GET (of a graph that does not exist)."""
         if self.atomic_gsp_writes is not None:
@@ -336,11 +308,11 @@ class RemoteStore(Store):
             self._gsp_products = _products(response)
         return self._gsp_products
 
-    def _is_empty(self, graph: ox.NamedNode) -> bool:
+    def is_empty(self, graph: ox.NamedNode) -> bool:
         """Whether the graph holds no triple (one ASK: cheap whatever the graph's size)."""
         return not self._run(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}", default_graphs=()).boolean
 
-    def _post_into_empty(self, graph: ox.NamedNode, path: Path, *, attempts: int = 4) -> None:
+    def post_into_empty(self, graph: ox.NamedNode, path: Path, *, attempts: int = 4) -> None:
         """Write the N-Triples file into an empty graph with one Graph Store POST; retry it
         only where the server is seen not to have applied it.
 
@@ -389,7 +361,7 @@ class RemoteStore(Store):
             time.sleep(backoff_delay(attempt, retry_after(response)))
             if maybe_applied:
                 try:
-                    applied = not self._is_empty(graph)
+                    applied = not self.is_empty(graph)
                 except (StoreError, QueryError) as err:
                     raise StoreError(f"Graph Store POST failed at {url}: {last}; whether it was applied is "
                                      f"unknown, as asking failed too: {err}") from None
@@ -478,32 +450,3 @@ def _products(response: httpx.Response) -> frozenset[str]:
 def _server_message(err: Exception) -> str:
     text = " ".join(str(err).split())
     return text[:300]
-
-
-def _to_ntriples(paths: list[Path], out: Path) -> int:
-    """Parse every file completely and write its triples as N-Triples; the triple count.
-
-    Raises:
-        InputError: a file is missing or does not parse (file, line, column).
-    """
-    tally = [0]
-    with open(out, "wb") as handle:
-        for path in paths:
-            fmt = rdf.guess_format(path)
-            if fmt.supports_datasets:
-                raise UsageError(f"{fmt.name} holds named graphs; load a triples format into --graph", path=str(path))
-            rdf.check_file(path, fmt)
-            with rdf.parse_errors(path), reading(path, label=f"parsing {path.name}") as source:
-                quads = ox.parse(source, format=fmt, base_iri=rdf.base_iri(path), rename_blank_nodes=True)
-                # Oxigraph's own writer (twice as fast as formatting each triple in Python);
-                # errors raised while it pulls the quads (parse, literal cap) come out as they are.
-                ox.serialize(_counted(rdf.check_literals(quads, path), tally), output=handle,
-                             format=ox.RdfFormat.N_TRIPLES)
-    return tally[0]
-
-
-def _counted(quads: Iterator[ox.Quad], tally: list[int]) -> Iterator[ox.Quad]:
-    """Pass quads through, adding each to ``tally[0]``."""
-    for quad in quads:
-        tally[0] += 1
-        yield quad

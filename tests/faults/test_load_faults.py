@@ -35,7 +35,7 @@ import pytest
 import dlkg.stores.remote as remote
 from dlkg.canon import graph_digest
 from dlkg.errors import InputError, StoreError
-from dlkg.load import load
+from dlkg.loader import load, load_graph
 from dlkg.resources import DATA_GRAPH, ONTOLOGY_GRAPH
 from dlkg.stores import MemoryStore
 from dlkg.stores.remote import RemoteStore
@@ -162,7 +162,7 @@ def _load_killed_midway(srv, path: Path, graph: str, in_flight: threading.Event,
     def run() -> None:
         store = RemoteStore(srv.query_url)
         try:
-            outcome["report"] = store.load([path], graph=graph)
+            outcome["report"] = load_graph(store, [path], graph=graph)
         except BaseException as err:  # noqa: BLE001 - examined by the caller
             outcome["error"] = err
         finally:
@@ -317,64 +317,8 @@ def test_server_killed_during_direct_post_leaves_empty_graph(
 
         monkeypatch.undo()
         with target.opened() as store:
-            report = store.load([big.path], graph=fresh)
+            report = load_graph(store, [big.path], graph=fresh)
         assert (report.method, report.stored, report.same_digest) == ("gsp-post", big.triples, True), report
-
-
-@pytest.fixture(scope="module")
-def killed_embedded_load(tmp_path_factory: pytest.TempPathFactory, big_files: dict[str, BigFile]) -> dict:
-    """An embedded store with the packaged graph, whose ``dlkg load`` of 200,000 triples into
-    the data graph was SIGKILLed after the staging graph was filled (during the MOVE)."""
-    folder = tmp_path_factory.mktemp("embedded-kill") / "store"
-    target = StoreTarget("embedded", str(folder))
-    _prepare(target)
-    before = target.digest(DATA_GRAPH)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "dlkg", "load", str(big_files["valid-nt"].path), "--into", str(folder),
-         "--graph", DATA_GRAPH], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    staged = False
-    try:
-        deadline = time.monotonic() + 60
-        while proc.poll() is None and time.monotonic() < deadline:
-            try:
-                snapshot = ox.Store.read_only(str(folder))
-            except OSError:
-                time.sleep(0.02)
-                continue
-            staging = [g for g in snapshot.named_graphs() if g.value.startswith(STAGING_PREFIX)]
-            staged = any(next(iter(snapshot.quads_for_pattern(None, None, None, g)), None) for g in staging)
-            del snapshot
-            if staged:
-                break
-            time.sleep(0.02)
-    finally:
-        proc.send_signal(signal.SIGKILL)
-        out, err = proc.communicate(timeout=30)
-    assert staged, f"never saw the staging graph filled; the load ended with {proc.returncode}: {out!r} {err!r}"
-    assert proc.returncode == -signal.SIGKILL, (proc.returncode, out, err)
-    return {"target": target, "before": before}
-
-
-def test_embedded_load_killed_midway_keeps_old_graph(killed_embedded_load: dict) -> None:
-    """Embedded store: ``dlkg load`` killed (SIGKILL) after staging, during the MOVE: the data
-    graph is exactly the old one, and the store opens and loads again."""
-    target: StoreTarget = killed_embedded_load["target"]
-    assert target.digest(DATA_GRAPH) == killed_embedded_load["before"]
-    assert target.count(DATA_GRAPH) == PACKAGED_COUNTS[DATA_GRAPH]
-    answer = run_dlkg("query", "python-on-android", "--store", target.location, "--format", "csv")
-    assert answer.returncode == 0, answer.stderr
-    assert [row.split(",")[1] for row in answer.stdout.splitlines()[1:]] == FLAGSHIP
-
-
-def test_embedded_load_killed_midway_leaves_queries_unchanged(killed_embedded_load: dict) -> None:
-    """After the killed load, queries over the embedded store see none of the killed load's
-    triples, and the next load leaves no staging graph behind."""
-    target: StoreTarget = killed_embedded_load["target"]
-    with target.opened() as store:
-        leaked = store.query(f'ASK {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{BULK}")) }}').boolean
-    assert leaked is False, "triples of the killed load are visible to queries"
-    _load_packaged(target)
-    assert target.staging_graphs() == []
 
 
 # =========================================================================== 3-6. sick servers

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from dlkg.canon import graph_digest
-from dlkg.load import load
+from dlkg.loader import load
 from dlkg.resources import ONTOLOGY_GRAPH
 from dlkg.stores import MemoryStore
 from dlkg.stores.remote import RemoteStore

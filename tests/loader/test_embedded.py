@@ -1,6 +1,7 @@
-"""The embedded store's load (:meth:`dlkg.stores.OxigraphStore.load`): one streaming parser per
-file feeding ``bulk_extend`` in batches, the literal cap, blank nodes across batches and files,
-and the read-back check that compares the stored graph with an independent parse.
+"""Loading into the embedded store (:mod:`dlkg.loader.embedded`): one streaming parser per file
+feeding ``bulk_extend`` in batches into a private new version, the literal cap, blank nodes
+across batches and files, the read-back check that compares the stored graph with an
+independent parse, and the version that becomes current only when all of that passed.
 
 Batches are made small (``batch_size``) so a few dozen triples span several of them.
 """
@@ -14,12 +15,16 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
+import dlkg.loader.embedded as embedded
+import dlkg.loader.verify as verify
 import dlkg.stores.oxigraph as oxi
 from dlkg import rdf
 from dlkg.canon import canonical_lines, graph_digest
-from dlkg.errors import InputError, StoreError
+from dlkg.errors import CheckFailed, InputError, StoreError
+from dlkg.loader import Source, load_graph
 from dlkg.resources import ONTOLOGY_FILE
 from dlkg.stores import OxigraphStore
+from dlkg.stores.oxigraph import StagedVersion
 
 GRAPH = "https://example.org/graph"
 
@@ -44,10 +49,32 @@ class CountingStore:
         return getattr(self.inner, name)
 
 
-def counting(store: OxigraphStore, tamper=None) -> CountingStore:
-    spy = CountingStore(store.native, tamper)
-    store._store = spy  # type: ignore[assignment]
-    return spy
+def counting(monkeypatch: pytest.MonkeyPatch, tamper=None) -> list[int]:
+    """Spy on the next loads' writes into their staged versions: the batch sizes (returned,
+    filled as they come), and ``tamper`` applied to every quad on its way in."""
+    batches: list[int] = []
+    stage = OxigraphStore.stage
+
+    def spying(self, **options) -> StagedVersion:
+        staged = stage(self, **options)
+        spy = CountingStore(staged.store, tamper)
+        spy.batches = batches
+        staged.store = spy  # type: ignore[assignment]
+        return staged
+
+    monkeypatch.setattr(OxigraphStore, "stage", spying)
+    return batches
+
+
+def load(store: OxigraphStore, files: list, *, graph: str = GRAPH, batch_size: int = oxi.LOAD_BATCH,
+         replace: bool = True):
+    """:func:`dlkg.loader.embedded.load_embedded` of one graph, with small batches."""
+    return embedded.load_embedded(store, [(graph, [Source(f) for f in files])], replace=replace,
+                                  batch_size=batch_size)[0]
+
+
+def versions(store: OxigraphStore) -> list[str]:
+    return sorted(p.name for p in (store.path / "versions").iterdir())
 
 
 def nt_with_spanning_blank_nodes(path: Path, filler: int = 40) -> Path:
@@ -71,45 +98,58 @@ def blank_nodes(store: OxigraphStore, graph: str = GRAPH) -> set[str]:
             for t in (q.subject, q.object) if isinstance(t, ox.BlankNode)}
 
 
-def staging_graphs(store: OxigraphStore) -> list[str]:
-    return [g.value for g in store.native.named_graphs() if g.value.startswith("urn:dlkg:staging:")]
+def leftovers(store: OxigraphStore) -> list[str]:
+    """Graphs a load uses on its way (check graphs) and versions that are not current."""
+    graphs = [g.value for g in store.native.named_graphs() if g.value.startswith("urn:dlkg:")]
+    return graphs + [name for name in versions(store) if name != store._folder.current]
 
 
 # ----------------------------------------------------------------------------- batches
 
 
-def test_batched_load_equals_the_file_with_blank_nodes_across_batches(tmp_path: Path) -> None:
+def test_batched_load_equals_the_file_with_blank_nodes_across_batches(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     source = nt_with_spanning_blank_nodes(tmp_path / "spanning.nt")
     store = OxigraphStore(tmp_path / "store")
-    spy = counting(store)
-    report = store.load([source], graph=GRAPH, batch_size=7)
-    assert len(spy.batches) > 3 and max(spy.batches) == 7  # really several batches
-    assert report.verified and report.same_digest is True and report.method == "bulk_extend"
+    batches = counting(monkeypatch)
+    report = load(store, [source], batch_size=7)
+    assert len(batches) > 3 and max(batches) == 7  # really several batches
+    assert report.verified and report.same_digest is True and report.method == "checkpoint"
     assert report.triples == report.stored == 43
     assert isomorphic(stored_rdflib(store), rdflib.Graph().parse(source, format="nt"))
     assert len(blank_nodes(store)) == 2  # _:a and _:b each stayed one node across batches
 
 
-def test_batched_turtle_list_spanning_batches_replacing_a_graph(tmp_path: Path) -> None:
+@pytest.mark.parametrize("rebuild", [False, True])
+def test_batched_turtle_list_spanning_batches_replacing_a_graph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                rebuild: bool) -> None:
     """An RDF list (a chain of blank nodes) over several batches, loaded into a graph that
-    already holds triples: staging graph + MOVE, then the same graph as the file."""
+    already holds triples, beside another graph: the new version starts from a checkpoint
+    (the old graph deleted) or is rebuilt (the other graph copied), and either way holds the
+    file's graph and the other graph unchanged."""
     source = tmp_path / "list.ttl"
     items = " ".join(f'"{i}"' for i in range(30))
     source.write_text(f"@prefix e: <http://e/> .\ne:s e:list ( {items} ) ; e:nested [ e:p [ e:q 1 ] ] .\n")
     store = OxigraphStore(tmp_path / "store")
-    first = store.load([source], graph=GRAPH, batch_size=5)
-    spy = counting(store)
-    second = store.load([source], graph=GRAPH, batch_size=5)
-    assert len(spy.batches) > 5
-    assert second.method == "bulk_extend+move" and second.verified and second.same_digest is True
+    other = nt_with_spanning_blank_nodes(tmp_path / "other.nt")
+    load(store, [other], graph="http://e/other")
+    first = load(store, [source], batch_size=5)
+    # The choice: rebuild when copying the rest costs less than deleting the old graph.
+    monkeypatch.setattr(embedded, "COPY_COST", 0.0 if rebuild else 1e9)
+    batches = counting(monkeypatch)
+    second = load(store, [source], batch_size=5)
+    assert len(batches) > 5
+    assert second.method == ("rebuild" if rebuild else "checkpoint") and second.verified and second.same_digest
     assert first.stored == second.stored == 30 * 2 + 4
     assert isomorphic(stored_rdflib(store), rdflib.Graph().parse(source, format="turtle"))
-    assert staging_graphs(store) == []
+    assert isomorphic(stored_rdflib(store, "http://e/other"), rdflib.Graph().parse(other, format="nt"))
+    assert len(blank_nodes(store, "http://e/other")) == 2
+    assert leftovers(store) == []
 
 
 def test_packaged_ontology_in_small_batches_has_its_digest(tmp_path: Path) -> None:
     store = OxigraphStore(tmp_path / "store")
-    report = store.load([ONTOLOGY_FILE], graph=GRAPH, batch_size=97)
+    report = load(store, [ONTOLOGY_FILE], batch_size=97)
     assert report.verified and report.same_digest is True
     expected = graph_digest(ox.Triple(q.subject, q.predicate, q.object)
                             for q in ox.parse(path=ONTOLOGY_FILE, format=ox.RdfFormat.TURTLE))
@@ -123,19 +163,34 @@ def test_same_blank_node_label_in_two_files_stays_two_nodes(tmp_path: Path) -> N
     one.write_text('_:b <http://e/p> "1" .\n')
     two.write_text('_:b <http://e/p> "2" .\n_:b <http://e/q> "3" .\n')
     store = OxigraphStore(tmp_path / "store")
-    report = store.load([one, two], graph=GRAPH, batch_size=1)
+    report = load(store, [one, two], batch_size=1)
     assert report.verified and report.same_digest is True
     assert len(blank_nodes(store)) == 2
 
 
 def test_append_gives_new_blank_nodes(tmp_path: Path) -> None:
+    """The same file appended: its ground triple is there already (3 triples, not 4), its
+    blank node is a new one; the check graph matched the file and is gone."""
     source = tmp_path / "one.nt"
     source.write_text('_:b <http://e/p> "1" .\n<http://e/s> <http://e/p> "2" .\n')
     store = OxigraphStore(tmp_path / "store")
-    store.load([source], graph=GRAPH)
-    report = store.load([source], graph=GRAPH, replace=False, batch_size=1)
-    assert report.method == "bulk_extend+add" and report.stored == 3
-    assert len(blank_nodes(store)) == 2
+    load(store, [source])
+    report = load(store, [source], replace=False, batch_size=1)
+    assert report.method == "checkpoint+append" and report.stored == 3
+    assert report.verified and report.same_digest is True
+    assert len(blank_nodes(store)) == 2 and leftovers(store) == []
+
+
+def test_append_of_new_triples_into_a_loaded_graph_is_verified(tmp_path: Path) -> None:
+    """Issue 12: ``--append`` of new triples into a non-empty graph was always a MISMATCH."""
+    store = OxigraphStore(tmp_path / "store")
+    load(store, [ONTOLOGY_FILE])
+    before = store.count(GRAPH)
+    extra = tmp_path / "extra.nt"
+    extra.write_text('<http://e/a> <http://e/p> "1" .\n<http://e/b> <http://e/p> "2" .\n')
+    report = load(store, [extra], replace=False)
+    assert report.verified and report.stored == before + 2 and report.triples == 2
+    assert "read-back: verified" in str(report)
 
 
 # ----------------------------------------------------------------------------- refusals
@@ -147,15 +202,15 @@ def test_parse_error_after_some_batches_leaves_the_graph_as_it_was(tmp_path: Pat
     lines = [f'<http://e/x{i}> <http://e/p> "{i}" .' for i in range(30)] + ["<http://e/broken> <http://e/p> ."]
     bad.write_text("\n".join(lines) + "\n")
     store = OxigraphStore(tmp_path / "store")
-    with pytest.raises(InputError) as empty:  # straight into the empty graph: emptied again
-        store.load([bad], graph=GRAPH, batch_size=4)
+    with pytest.raises(InputError) as empty:  # into an empty graph: the version is dropped
+        load(store, [bad], batch_size=4)
     assert (empty.value.path, empty.value.line) == (str(bad), 31)
     assert store.count(GRAPH) == 0 and ox.NamedNode(GRAPH) not in set(store.native.named_graphs())
-    store.load([good], graph=GRAPH)
+    load(store, [good])
     before = graph_digest(store.graph_triples(GRAPH))
-    with pytest.raises(InputError):  # through a staging graph: the graph keeps its triples
-        store.load([good, bad], graph=GRAPH, batch_size=4)
-    assert graph_digest(store.graph_triples(GRAPH)) == before and staging_graphs(store) == []
+    with pytest.raises(InputError):  # replacing: the graph keeps its triples
+        load(store, [good, bad], batch_size=4)
+    assert graph_digest(store.graph_triples(GRAPH)) == before and leftovers(store) == []
 
 
 @pytest.mark.parametrize("dry_run", [False, True])
@@ -167,27 +222,31 @@ def test_literal_cap_applies_to_the_embedded_load(tmp_path: Path, monkeypatch: p
     source.write_text("\n".join(lines) + "\n")
     store = OxigraphStore(tmp_path / "store")
     with pytest.raises(InputError, match="a literal of 2,000 characters; the limit is 1,000") as refused:
-        store.load([source], graph=GRAPH, batch_size=4, dry_run=dry_run)
+        if dry_run:
+            load_graph(store, [source], graph=GRAPH, dry_run=True)
+        else:
+            load(store, [source], batch_size=4)
     assert refused.value.path == str(source)
-    assert store.count(GRAPH) == 0 and staging_graphs(store) == []
+    assert store.count(GRAPH) == 0 and leftovers(store) == []
 
 
 def test_literal_cap_keeps_a_loaded_graph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     good = nt_with_spanning_blank_nodes(tmp_path / "good.nt")
     store = OxigraphStore(tmp_path / "store")
-    store.load([good], graph=GRAPH)
+    load(store, [good])
     before = graph_digest(store.graph_triples(GRAPH))
     monkeypatch.setattr(rdf, "MAX_LITERAL_CHARS", 3)  # "start", "middle" and "10".."39" are too long now
     with pytest.raises(InputError, match="the limit is 3"):
-        store.load([good], graph=GRAPH, batch_size=4)
-    assert graph_digest(store.graph_triples(GRAPH)) == before and staging_graphs(store) == []
+        load(store, [good], batch_size=4)
+    assert graph_digest(store.graph_triples(GRAPH)) == before and leftovers(store) == []
 
 
 # ----------------------------------------------------------------------------- read-back
 
 
-def test_read_back_catches_a_changed_triple(tmp_path: Path) -> None:
-    """Same count, one literal different: the check is not vacuous."""
+def test_read_back_catches_a_changed_triple(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Same count, one literal different: the check is not vacuous, and the version with the
+    wrong triple never becomes current."""
     source = nt_with_spanning_blank_nodes(tmp_path / "spanning.nt")
     store = OxigraphStore(tmp_path / "store")
 
@@ -196,29 +255,32 @@ def test_read_back_catches_a_changed_triple(tmp_path: Path) -> None:
             return ox.Quad(quad.subject, quad.predicate, ox.Literal("seventeen"), quad.graph_name)
         return quad
 
-    counting(store, tamper)
-    report = store.load([source], graph=GRAPH, batch_size=7)
-    assert report.stored == report.triples and report.same_digest is False and not report.verified
-    assert "MISMATCH: same count, different triples" in str(report)
+    load(store, [source])
+    before = graph_digest(store.graph_triples(GRAPH))
+    counting(monkeypatch, tamper)
+    with pytest.raises(CheckFailed, match="MISMATCH: same count, different triples.*; nothing was changed"):
+        load(store, [source], batch_size=7)
+    assert graph_digest(store.graph_triples(GRAPH)) == before and leftovers(store) == []
 
 
-def test_read_back_catches_merged_blank_nodes(tmp_path: Path) -> None:
+def test_read_back_catches_merged_blank_nodes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     source = tmp_path / "two.nt"
     source.write_text('_:a <http://e/p> "1" .\n_:b <http://e/p> "2" .\n')
     store = OxigraphStore(tmp_path / "store")
     one = ox.BlankNode()
-    counting(store, lambda q: ox.Quad(one, q.predicate, q.object, q.graph_name))
-    report = store.load([source], graph=GRAPH)
-    assert report.stored == 2 and report.same_digest is False
+    counting(monkeypatch, lambda q: ox.Quad(one, q.predicate, q.object, q.graph_name))
+    with pytest.raises(CheckFailed, match="MISMATCH"):
+        load(store, [source])
+    assert store.count(GRAPH) == 0
 
 
 @pytest.mark.parametrize("per_query", [1, 10**9])  # one CONSTRUCT per predicate / one dump
 def test_read_back_jobs_write_the_whole_graph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, per_query: int) -> None:
     monkeypatch.setattr(oxi, "_TRIPLES_PER_QUERY", per_query)
     store = OxigraphStore(tmp_path / "store")
-    store.load([ONTOLOGY_FILE], graph=GRAPH)
+    load(store, [ONTOLOGY_FILE])
     count = store.count(GRAPH)
-    jobs = store._read_back_jobs(GRAPH, count)
+    jobs = StagedVersion(store.native, store.path, "checkpoint").read_back_jobs(GRAPH, count)
     assert len(jobs) == (2 if per_query == 1 else 1)
     body = b"".join(job() for job in jobs)
     assert body.count(b"\n") == count
@@ -234,15 +296,16 @@ def test_read_back_failure_is_a_store_error(tmp_path: Path, monkeypatch: pytest.
             raise OSError("disk gone")
         return [job]
 
-    monkeypatch.setattr(OxigraphStore, "_read_back_jobs", broken)
-    with pytest.raises(StoreError, match="cannot read the graph .* back .*disk gone"):
-        store.load([source], graph=GRAPH)
+    monkeypatch.setattr(StagedVersion, "read_back_jobs", broken)
+    with pytest.raises(StoreError, match="cannot read the graph back from .*disk gone"):
+        load(store, [source])
+    assert store.count(GRAPH) == 0 and leftovers(store) == []
 
 
 def test_over_the_digest_limit_only_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(oxi, "DIGEST_LIMIT", 10)
+    monkeypatch.setattr(embedded, "DIGEST_LIMIT", 10)
     source = nt_with_spanning_blank_nodes(tmp_path / "spanning.nt")
-    report = OxigraphStore(tmp_path / "store").load([source], graph=GRAPH, batch_size=7)
+    report = load(OxigraphStore(tmp_path / "store"), [source], batch_size=7)
     assert report.verified and report.same_digest is None and report.stored == 43
 
 
@@ -250,13 +313,12 @@ def test_blank_nodes_too_costly_to_canonicalize_leave_the_count_check(tmp_path: 
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """A crafted file whose blank nodes RDFC-1.0 cannot label in time: the load finishes, the
     count is verified, and the digest is reported as not compared (not as a match)."""
-    import dlkg.stores.base as base
     from tests.test_canon import tangled_blank_nodes
 
-    monkeypatch.setattr(base, "DIGEST_SECONDS", 1.0)
+    monkeypatch.setattr(verify, "DIGEST_SECONDS", 1.0)
     source = tmp_path / "tangled.nt"
     source.write_bytes(tangled_blank_nodes())
     store = OxigraphStore(tmp_path / "store")
-    report = store.load([source], graph="http://e/g")
+    report = load(store, [source], graph="http://e/g")
     assert (report.triples, report.stored, report.same_digest) == (1000, 1000, None)
     assert report.verified and "verified (count)" in str(report)
