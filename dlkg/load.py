@@ -27,10 +27,10 @@ def load_plan(files: Sequence[str | Path] | None, graph: str | None) -> list[tup
     if not files:
         if graph is not None:
             raise UsageError("--graph needs FILEs (without FILEs, the ontology and the data go into their own graphs)",
-                             path="--graph")
+                             param="graph")
         return [(ONTOLOGY_GRAPH, [ONTOLOGY_FILE]), (DATA_GRAPH, [DATA_FILE])]
     if graph is None:
-        raise UsageError("name the graph to load FILEs into with --graph IRI", path="--graph")
+        raise UsageError("name the graph to load FILEs into with --graph IRI", param="graph")
     return [(graph, [Path(f) for f in files])]
 
 
@@ -50,5 +50,5 @@ def load(store: Store, files: Sequence[str | Path] | None = None, *, graph: str 
         try:
             ox.NamedNode(graph)
         except ValueError as err:
-            raise UsageError(f"not an IRI: {graph!r} ({err})", path="--graph") from None
+            raise UsageError(f"not an IRI: {graph!r} ({err})", param="graph") from None
     return [store.load(paths, graph=target, replace=replace, dry_run=dry_run) for target, paths in load_plan(files, graph)]

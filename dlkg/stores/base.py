@@ -247,7 +247,7 @@ class Store(ABC):
         from dlkg.errors import UsageError
 
         raise UsageError(f"the {self.kind} store cannot be loaded into; name a folder or an http(s) URL",
-                         path="--into")
+                         param="store")
 
     def graph_triples(self, graph: str) -> list[ox.Triple]:
         """The triples of one named graph, sorted."""

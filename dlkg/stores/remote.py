@@ -115,7 +115,7 @@ class RemoteStore(Store):
                  timeout: float | None = None, default_graphs: tuple[str, ...] = (ONTOLOGY_GRAPH, DATA_GRAPH),
                  atomic_gsp_writes: bool | None = None) -> None:
         if urlsplit(query_url).scheme not in ("http", "https") or not urlsplit(query_url).netloc:
-            raise UsageError(f"not an http(s) URL: {query_url!r}", path="--store")
+            raise UsageError(f"not an http(s) URL: {query_url!r}", param="store")
         self.query_url = query_url
         self._credentials = credentials(query_url)
         derived_update, derived_gsp = derive_endpoints(query_url, authenticated=self._credentials is not None)
@@ -280,7 +280,7 @@ class RemoteStore(Store):
             if dry_run:
                 return LoadReport(graph, parsed, None, time.perf_counter() - start, self._method(replace), dry_run=True)
             if not self.update_url:
-                raise UsageError(f"no SPARQL Update endpoint known for {self.query_url}; give --update-url", path="--update-url")
+                raise UsageError(f"no SPARQL Update endpoint known for {self.query_url}; give --update-url", param="update_url")
             if replace and self.gsp_url and self._writes_are_atomic() and self._is_empty(target):
                 self._post_into_empty(target, ntriples)
                 method = "gsp-post"
