@@ -6,11 +6,15 @@ the whole answer. The rule, checked by one test (``tests/test_import_time.py``, 
 ``sys.modules`` after ``import dlkg`` and after ``dlkg query NAME``):
 
 - A dependency that only some paths need is imported inside the function that needs it, by a
-  plain ``import`` statement. Nothing else stands in for it: no copies of another module's
-  constants, no hand-made ``TYPE_CHECKING`` flags, no import hooks.
+  plain ``import`` statement (``dlkg.validate`` imports pySHACL in ``validate``).
+- A name that only type checkers read is imported under ``if TYPE_CHECKING:`` with a
+  module-level ``TYPE_CHECKING = False`` (type checkers treat that name as true; importing
+  :mod:`typing` for its flag would cost start-up time), as ``dlkg.progress`` does.
 - A package that offers names from its modules (the :mod:`dlkg` facade) offers them through
   :func:`attach`: module ``__getattr__`` and ``__dir__`` (PEP 562), so the module that defines
   a name is imported when the name is first used, never when the package is.
+- Nothing else stands in for an import: no copies of another module's constants or tables to
+  avoid importing it, no import hooks.
 
 >>> import sys, types
 >>> demo = types.ModuleType("demo")
