@@ -15,15 +15,40 @@ import click
 from dlkg import __version__
 from dlkg.errors import DlkgError
 
-__all__ = ["main"]
+__all__ = ["main", "error_line", "OPTION_NAMES", "VERB_OPTION_NAMES"]
 
 #: dlkg.results.SELECT_FORMATS + GRAPH_FORMATS, spelled out so that building the command
 #: does not import the result writers (start-up time matters: see benchmarks/).
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md", "turtle", "nt", "jsonld")
 
 
+#: The option that sets each parameter the library's errors name (``DlkgError.param``, the
+#: Python API's names), with the verbs that spell one differently. Click defines the options
+#: below; test_cli checks that every option here is one of them.
+OPTION_NAMES: dict[str, str] = {
+    "store": "--store", "graph": "--graph", "format": "--format", "lang": "--lang", "profile": "--profile",
+    "frame": "--frame", "params": "--param", "update_url": "--update-url", "host": "--host",
+    "interface": "--interface", "platform": "--platform", "language": "--language", "developer": "--developer",
+    "supports": "--supports", "lacks": "--lacks", "repair": "--repair",
+}
+VERB_OPTION_NAMES: dict[str, dict[str, str]] = {"load": {"store": "--into"}}
+
+
+def error_line(err: DlkgError, verb: str | None = None) -> str:
+    """The one line ``dlkg`` prints for an error: parameters named as ``verb``'s options.
+
+    >>> from dlkg.errors import UsageError
+    >>> error_line(UsageError("unsupported store location 'ftp://x'", param="store"), "query")
+    "dlkg: error: --store: unsupported store location 'ftp://x'"
+    >>> error_line(UsageError("unsupported store location 'ftp://x'", param="store"), "load")
+    "dlkg: error: --into: unsupported store location 'ftp://x'"
+    """
+    return f"dlkg: error: {err.describe({**OPTION_NAMES, **VERB_OPTION_NAMES.get(verb or '', {})})}"
+
+
 def _fail(err: DlkgError) -> None:
-    click.echo(f"dlkg: error: {err}", err=True)
+    context = click.get_current_context(silent=True)
+    click.echo(error_line(err, context.info_name if context else None), err=True)
     for line in getattr(err, "problems", [])[:50]:
         click.echo(f"  {line}", err=True)
     sys.exit(err.exit_code)
@@ -97,7 +122,7 @@ def validate(files: tuple[str, ...], no_reason: bool, store: str | None) -> None
     from dlkg.validate import validate as run
 
     if files and store:
-        raise UsageError("give FILEs or --store, not both", path="--store")
+        raise UsageError("give FILEs or --store, not both", param="store")
     report = run(files or None, reason=not no_reason, store=_open(store) if store else None)
     if not report.conforms:
         raise CheckFailed(f"{len(report.problems)} problem(s) found", [str(p) for p in report.problems])
@@ -196,7 +221,7 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key:
-            raise UsageError(f"expected KEY=VALUE, got {pair!r}", path="--param")
+            raise UsageError(f"expected KEY=VALUE, got {pair!r}", param="params")
         params[key] = value
     return params
 
@@ -305,9 +330,9 @@ def load(files: tuple[str, ...], into: str, graph: str | None, replace: bool, dr
     from dlkg import loader
 
     if into in ("", "memory"):
-        raise UsageError("the in-memory store cannot be loaded into; name a folder or an http(s) URL", path="--into")
+        raise UsageError("the in-memory store cannot be loaded into; name a folder or an http(s) URL", param="store")
     if repair and (files or graph or dry_run):
-        raise UsageError("--repair loads nothing; give it only with --into", path="--repair")
+        raise UsageError("--repair loads nothing; give it only with --into", param="repair")
     with _open(into, update_url=update_url, gsp_url=gsp_url, timeout=timeout) as store:
         if repair:
             removed = loader.repair(store)

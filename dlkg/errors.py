@@ -2,19 +2,34 @@
 
 Exit codes: 0 ok, 1 a check or query failed, 2 usage or input error.
 
+An error about a file says where: ``path``, ``line`` and ``column``. An error about a value
+the caller passed names the parameter instead, by its name in the Python API (``param``);
+each front end shows that name in its own words: the command line as an option (``--graph``),
+the server as a request field (``default-graph-uri``). No library module names an option.
+
 >>> err = InputError("unexpected end of file", path="data.ttl", line=3, column=11)
 >>> str(err)
 'data.ttl:3:11: unexpected end of file'
 >>> err.exit_code
 2
+>>> err = UsageError("unknown graph 'x' (known: all, data, ontology)", param="graph")
+>>> str(err)
+"graph: unknown graph 'x' (known: all, data, ontology)"
+>>> err.describe({"graph": "--graph"})
+"--graph: unknown graph 'x' (known: all, data, ontology)"
+>>> isinstance(UpdateRefused("INSERT is an update", path="query", line=1, column=1), InputError)
+True
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 __all__ = [
     "DlkgError",
     "InputError",
     "UsageError",
+    "UpdateRefused",
     "CheckFailed",
     "QueryError",
     "QueryTimeout",
@@ -27,6 +42,17 @@ class DlkgError(Exception):
     """Base class of every error dlkg raises on purpose; ``str()`` is one line for a user."""
 
     exit_code: int = 1
+    #: The Python API's name of the parameter whose value is wrong, where one is.
+    param: str | None = None
+
+    def describe(self, names: Mapping[str, str] | None = None) -> str:
+        """The one-line message, with ``param`` shown by a front end's name for it.
+
+        Args:
+            names: The front end's name for each parameter name (an option, a request
+                field); a parameter not in it is shown by its own name.
+        """
+        return str(self)
 
 
 class InputError(DlkgError, ValueError):
@@ -34,32 +60,40 @@ class InputError(DlkgError, ValueError):
 
     Args:
         message: What is wrong, in plain words.
-        path: The file (or the parameter name) where it is wrong.
+        path: The file (or the text, such as ``query``) where it is wrong.
         line: 1-based line, where known.
         column: 1-based column, where known.
+        param: The Python API's name of the parameter whose value is wrong (``graph``,
+            ``store``, ``format``...), where the error is about a value passed in.
     """
 
     exit_code = 2
 
     def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
-                 column: int | None = None) -> None:
+                 column: int | None = None, param: str | None = None) -> None:
         self.message = _one_line(message)
         self.path = path
         self.line = line
         self.column = column
-        super().__init__(self._render())
+        self.param = param
+        super().__init__(self.describe())
 
     def __reduce__(self):
-        # Keep path, line and column across processes (a query worker sends errors back).
-        return (_rebuild_input_error, (type(self), self.message, self.path, self.line, self.column))
+        # Keep every field across processes (a query worker sends errors back pickled).
+        return (_rebuild_input_error, (type(self), self.message, self.path, self.line, self.column, self.param))
 
-    def _render(self) -> str:
-        where = ":".join(str(part) for part in (self.path, self.line, self.column) if part is not None)
-        return f"{where}: {self.message}" if where else self.message
+    def describe(self, names: Mapping[str, str] | None = None) -> str:
+        where = []
+        if self.param is not None:
+            where.append((names or {}).get(self.param, self.param))
+        location = ":".join(str(part) for part in (self.path, self.line, self.column) if part is not None)
+        if location:
+            where.append(location)
+        return ": ".join([*where, self.message])
 
 
-def _rebuild_input_error(cls, message, path, line, column):
-    return cls(message, path=path, line=line, column=column)
+def _rebuild_input_error(cls, message, path, line, column, param=None):
+    return cls(message, path=path, line=line, column=column, param=param)
 
 
 def _one_line(message: str, limit: int = 240) -> str:
@@ -70,6 +104,13 @@ def _one_line(message: str, limit: int = 240) -> str:
 
 class UsageError(InputError):
     """A command or API call used wrongly: an unknown name, a missing parameter. Exit code 2."""
+
+
+class UpdateRefused(InputError):
+    """A SPARQL Update where only a query is accepted (updates go through ``dlkg load``).
+
+    Exit code 2; the server answers it with 403 Forbidden (it is read-only).
+    """
 
 
 class CheckFailed(DlkgError):

@@ -82,7 +82,7 @@ def export_quads(*, graph: str = "all", inferred: bool = False, store=None) -> l
         UsageError: an unknown graph name.
     """
     if graph not in GRAPHS:
-        raise UsageError(f"unknown graph {graph!r} (known: {', '.join(GRAPHS)})", path="--graph")
+        raise UsageError(f"unknown graph {graph!r} (known: {', '.join(GRAPHS)})", param="graph")
     if store is None:
         from dlkg.stores import MemoryStore
 
@@ -122,11 +122,11 @@ def export_graph(*, format: str = "turtle", graph: str = "all", inferred: bool =
         UsageError: an unknown format, graph or profile, or options that do not go together.
     """
     if format not in EXPORT_FORMATS:
-        raise UsageError(f"unknown format {format!r} (known: {', '.join(EXPORT_FORMATS)})", path="--format")
+        raise UsageError(f"unknown format {format!r} (known: {', '.join(EXPORT_FORMATS)})", param="format")
     if profile is not None and profile not in PROFILES:
-        raise UsageError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})", path="--profile")
+        raise UsageError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})", param="profile")
     if frame and (format != "jsonld" or profile):
-        raise UsageError("--frame applies to plain JSON-LD (--format jsonld, no --profile)", path="--frame")
+        raise UsageError("--frame applies to plain JSON-LD (--format jsonld, no --profile)", param="frame")
     quads = export_quads(graph=graph, inferred=inferred, store=store)
     if profile == "schema":
         quads = schema_profile(quads)

@@ -6,7 +6,7 @@ language, developer and capability, values matched by label case-insensitively.
 >>> find(platform=["BeOS"])
 Traceback (most recent call last):
 ...
-dlkg.errors.UsageError: --platform: unknown value 'BeOS'; known: Android, AWS, Cross-platform, iOS, JavaScript, Linux, Mac OS X, macOS, Windows
+dlkg.errors.UsageError: platform: unknown value 'BeOS'; known: Android, AWS, Cross-platform, iOS, JavaScript, Linux, Mac OS X, macOS, Windows
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def resolve(facet: str, value: str, store: Store) -> ox.NamedNode:
         shown = "short" if FACETS[facet][0] in ("dlkg:supports", "dlkg:doesNotSupport") else "label"
         known = sorted({name.value for _, name, kind in names if kind.value == shown and name.language != "zh"},
                        key=lambda n: (n.casefold(), n))
-        raise UsageError(f"unknown value {value!r}; known: {', '.join(known)}", path=f"--{facet}")
+        raise UsageError(f"unknown value {value!r}; known: {', '.join(known)}", param=facet)
     return ox.NamedNode(matches[0])
 
 

@@ -19,13 +19,17 @@ dlkg.errors.InputError: query:1:18: SERVICE is refused (it makes the engine fetc
 Traceback (most recent call last):
 ...
 dlkg.errors.InputError: query:1:10: FROM <http://example.org/x.ttl> is refused: only dlkg's own graphs may be named (https://w3id.org/dlkg/graph/data, https://w3id.org/dlkg/graph/ontology)
+>>> check_query("PREFIX x: <http://e/> DELETE WHERE { ?s ?p ?o }")
+Traceback (most recent call last):
+...
+dlkg.errors.UpdateRefused: query:1:23: DELETE is an update; dlkg runs queries only (loads go through 'dlkg load')
 """
 
 from __future__ import annotations
 
 import re
 
-from dlkg.errors import InputError
+from dlkg.errors import InputError, UpdateRefused
 from dlkg.resources import DATA_GRAPH, ONTOLOGY_GRAPH
 from dlkg.sparql import blank_out
 
@@ -51,9 +55,9 @@ def _position(text: str, index: int) -> tuple[int, int]:
     return line, column
 
 
-def _refuse(message: str, text: str, index: int) -> InputError:
+def _refuse(message: str, text: str, index: int, kind: type[InputError] = InputError) -> InputError:
     line, column = _position(text, index)
-    return InputError(message, path="query", line=line, column=column)
+    return kind(message, path="query", line=line, column=column)
 
 
 def check_query(text: str, *, allow_service: bool = False, max_length: int = MAX_QUERY_LENGTH,
@@ -64,6 +68,7 @@ def check_query(text: str, *, allow_service: bool = False, max_length: int = MAX
     named graphs, which naming cannot make anything fetch).
 
     Raises:
+        UpdateRefused: the text is a SPARQL Update (an :class:`InputError`).
         InputError: what is refused and where (line and column).
     """
     if len(text) > max_length:
@@ -75,7 +80,7 @@ def check_query(text: str, *, allow_service: bool = False, max_length: int = MAX
         update = _UPDATE.match(blank, start)
         if update:
             raise _refuse(f"{update.group(1).upper()} is an update; dlkg runs queries only (loads go through 'dlkg load')",
-                          text, start)
+                          text, start, UpdateRefused)
         raise _refuse("not a SELECT, ASK, CONSTRUCT or DESCRIBE query", text, start)
     depth = 0
     for index, char in enumerate(blank):

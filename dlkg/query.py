@@ -6,7 +6,7 @@
 >>> run_canned("frameworks-by-interface", {"colour": "red"})
 Traceback (most recent call last):
 ...
-dlkg.errors.UsageError: --param: unknown parameter 'colour'; frameworks-by-interface expects: interface
+dlkg.errors.UsageError: params: unknown parameter 'colour'; frameworks-by-interface expects: interface
 """
 
 from __future__ import annotations
@@ -32,11 +32,11 @@ def bind_parameters(query: CannedQuery, params: Mapping[str, str]) -> dict[str, 
     expected = ", ".join(query.parameters) or "no parameters"
     for key in params:
         if key not in query.parameters:
-            raise UsageError(f"unknown parameter {key!r}; {query.name} expects: {expected}", path="--param")
+            raise UsageError(f"unknown parameter {key!r}; {query.name} expects: {expected}", param="params")
     values = {**query.defaults, **params}
     missing = [p for p in query.parameters if p not in values and p not in query.optional]
     if missing:
-        raise UsageError(f"missing parameter {missing[0]!r}; {query.name} expects: {expected}", path="--param")
+        raise UsageError(f"missing parameter {missing[0]!r}; {query.name} expects: {expected}", param="params")
     return {query.variable(key): ox.Literal(value) for key, value in values.items()}
 
 

@@ -106,14 +106,14 @@ def format_result(result: QueryResult, format: str) -> bytes:
     if result.kind == "graph":
         if format not in _GRAPH:
             raise UsageError(f"format {format!r} does not fit a CONSTRUCT/DESCRIBE result (use: {', '.join(GRAPH_FORMATS)})",
-                             path="--format")
+                             param="format")
         from dlkg.export import PREFIXES
 
         prefixes = PREFIXES if format == "turtle" else None
         return ox.serialize(list(result.triples), format=_GRAPH[format], prefixes=prefixes) or b""
     if format not in SELECT_FORMATS:
         raise UsageError(f"format {format!r} does not fit a SELECT/ASK result (use: {', '.join(SELECT_FORMATS)})",
-                         path="--format")
+                         param="format")
     if format == "json":
         return to_json(result)
     if format == "md":

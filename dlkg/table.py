@@ -114,7 +114,7 @@ def build_table(*, lang: str = "zh", store: Store | None = None) -> Table:
         UsageError: an unknown language.
     """
     if lang not in LANGUAGES:
-        raise UsageError(f"unknown language {lang!r} (known: {', '.join(LANGUAGES)})", path="--lang")
+        raise UsageError(f"unknown language {lang!r} (known: {', '.join(LANGUAGES)})", param="lang")
     store = store or open_store()
     import pyoxigraph as ox
 
@@ -166,7 +166,7 @@ def render(table: Table, format: str = "md") -> str:
         return _csv(table)
     if format == "html":
         return _html(table)
-    raise UsageError(f"unknown table format {format!r} (known: {', '.join(TABLE_FORMATS)})", path="--format")
+    raise UsageError(f"unknown table format {format!r} (known: {', '.join(TABLE_FORMATS)})", param="format")
 
 
 def _md_escape(text: str) -> str:

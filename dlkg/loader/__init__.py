@@ -65,7 +65,7 @@ def load(store: Store, files: Sequence[str | Path] | None = None, *, graph: str 
     strategy = STRATEGIES.get(store.kind)
     if strategy is None:
         raise UsageError(f"the {store.kind} store cannot be loaded into; name a folder or an http(s) URL",
-                         path="--into")
+                         param="store")
     module, name = strategy.split(":")
     return getattr(importlib.import_module(module), name)(store, plan, replace=replace)
 

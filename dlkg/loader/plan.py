@@ -24,14 +24,14 @@ def load_plan(files: Sequence[str | Path] | None, graph: str | None) -> list[tup
     if not files:
         if graph is not None:
             raise UsageError("--graph needs FILEs (without FILEs, the ontology and the data go into their own graphs)",
-                             path="--graph")
+                             param="graph")
         return [(ONTOLOGY_GRAPH, [ONTOLOGY_FILE]), (DATA_GRAPH, [DATA_FILE])]
     if graph is None:
-        raise UsageError("name the graph to load FILEs into with --graph IRI", path="--graph")
+        raise UsageError("name the graph to load FILEs into with --graph IRI", param="graph")
     import pyoxigraph as ox
 
     try:
         ox.NamedNode(graph)
     except ValueError as err:
-        raise UsageError(f"not an IRI: {graph!r} ({err})", path="--graph") from None
+        raise UsageError(f"not an IRI: {graph!r} ({err})", param="graph") from None
     return [(graph, [Path(f) for f in files])]

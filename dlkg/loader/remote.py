@@ -52,7 +52,7 @@ def _load_graph(store: RemoteStore, graph: str, files: Sequence[Source], *, repl
             parsed = sum(source.write_ntriples(handle, progress=f"parsing {source.path.name}") for source in files)
         if not store.update_url:
             raise UsageError(f"no SPARQL Update endpoint known for {store.query_url}; give --update-url",
-                             path="--update-url")
+                             param="update_url")
         if replace and store.gsp_url and store.writes_are_atomic() and store.is_empty(target):
             store.post_into_empty(target, ntriples)
             method = "gsp-post"

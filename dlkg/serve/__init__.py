@@ -49,7 +49,7 @@ def _listen(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except (socket.gaierror, UnicodeError) as err:  # before OSError: gaierror is one
         sock.close()
-        raise UsageError(f"not a host name or address: {host!r} ({err})", path="--host") from None
+        raise UsageError(f"not a host name or address: {host!r} ({err})", param="host") from None
     except OSError as err:
         sock.close()
         raise DlkgError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None

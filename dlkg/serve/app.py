@@ -47,7 +47,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from dlkg.errors import DlkgError, InputError, QueryTimeout, StoreError
+from dlkg.errors import DlkgError, InputError, QueryTimeout, StoreError, UpdateRefused
 from dlkg.resources import DATA_GRAPH, ONTOLOGY_DIR, ONTOLOGY_GRAPH, ONTOLOGY_IRI, RES
 from dlkg.serve.execute import Dataset, QueryExecutor
 from dlkg.serve.i18n import LANGUAGES, TEXT, pick_language
@@ -187,9 +187,15 @@ class _Server:
             self.slots.release()
 
 
+#: The request field for each parameter name a library error may carry (``InputError.param``).
+_REQUEST_FIELDS = {"dataset": "default-graph-uri/named-graph-uri"}
+
+
 def _status_of(err: DlkgError) -> int:
+    if isinstance(err, UpdateRefused):
+        return 403  # the server is read-only
     if isinstance(err, InputError):
-        return 403 if "is an update" in err.message else 400
+        return 400
     if isinstance(err, QueryTimeout):
         return 503
     if isinstance(err, StoreError):
@@ -238,7 +244,7 @@ async def sparql_endpoint(request: Request) -> Response:
     except ProtocolError as err:
         return _text(err.status, err.message, {**cors, **err.headers})
     except DlkgError as err:
-        return _text(_status_of(err), str(err), cors)
+        return _text(_status_of(err), err.describe(_REQUEST_FIELDS), cors)
     return Response(payload, media_type=None,
                     headers={**cors, "Content-Type": content_type(media), "Vary": "Accept, Origin",
                              "Cache-Control": "no-store"})
@@ -479,7 +485,7 @@ async def editor(request: Request) -> Response:
         except ProtocolError as err:
             error, status = err.message, err.status
         except DlkgError as err:
-            error, status = str(err), _status_of(err)
+            error, status = err.describe(_REQUEST_FIELDS), _status_of(err)
     view = _result_view(server.site, result, lang) if result is not None else None
     return _render(request, "editor.html", lang, status=status, title=TEXT[lang]["nav_sparql"], nav="sparql",
                    canned=canned, chosen=chosen, text=text, result=view, error=error,

@@ -230,7 +230,7 @@ class Site:
                     level=ox.NamedNode(LEVELS[level])).rows}
                 matched = [f for f in matched if f in allowed]
         except UsageError as err:
-            facet = (err.path or "").lstrip("-")
+            facet = err.param or ""
             state.error = f"{_PARAMETER_OF.get(facet, facet)}: {err.message}"
             state.matches = []
             return state

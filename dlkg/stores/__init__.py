@@ -40,7 +40,7 @@ def open_store(location: str | None = None, *, update_url: str | None = None, gs
         from dlkg.errors import UsageError
 
         raise UsageError(f"unsupported store location {location!r} (a folder, oxigraph:PATH or an http(s) URL)",
-                         path="--store")
+                         param="store")
     if location.startswith("oxigraph:"):
         return OxigraphStore(location.removeprefix("oxigraph:"))
     return OxigraphStore(location)

@@ -60,7 +60,7 @@ def run_query(store: ox.Store, query: str, bindings: Mapping[str, Term] | None =
         else:
             options["use_default_graph_as_union"] = True
     except ValueError as err:
-        raise InputError(f"not an IRI in the dataset: {err}", path="default-graph-uri/named-graph-uri") from None
+        raise InputError(f"not an IRI in the dataset: {err}", param="dataset") from None
     try:
         answer = store.query(bind_values(query, bindings or {}), **options)
     except SyntaxError as err:

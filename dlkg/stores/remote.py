@@ -111,7 +111,7 @@ class RemoteStore(Store):
                  timeout: float | None = None, default_graphs: tuple[str, ...] = (ONTOLOGY_GRAPH, DATA_GRAPH),
                  atomic_gsp_writes: bool | None = None) -> None:
         if urlsplit(query_url).scheme not in ("http", "https") or not urlsplit(query_url).netloc:
-            raise UsageError(f"not an http(s) URL: {query_url!r}", path="--store")
+            raise UsageError(f"not an http(s) URL: {query_url!r}", param="store")
         self.query_url = query_url
         self._credentials = credentials(query_url)
         derived_update, derived_gsp = derive_endpoints(query_url, authenticated=self._credentials is not None)
