@@ -163,6 +163,13 @@ class Store(ABC):
             QueryError: the engine failed.
         """
 
+    @classmethod
+    def open(cls, location: str, *, update_url: str | None = None, gsp_url: str | None = None,
+             timeout: float | None = None) -> Store:
+        """Open a store of this kind at a location (:func:`dlkg.stores.open_store`); options
+        that do not apply to the kind are ignored."""
+        return cls(location.removeprefix(f"{cls.kind}:"))  # type: ignore[call-arg]
+
     def repair(self) -> list[str]:
         """Remove what writes killed midway left; the names of what was removed (none by default)."""
         return []

@@ -146,6 +146,10 @@ class MemoryStore(_PyoxigraphStore):
 
     kind = "memory"
 
+    @classmethod
+    def open(cls, location: str, **options) -> MemoryStore:
+        return cls()
+
     def __init__(self, files: list[tuple[Path, ox.NamedNode | None]] | None = None) -> None:
         store = ox.Store()
         if files is None:

@@ -107,6 +107,11 @@ class RemoteStore(Store):
 
     kind = "remote"
 
+    @classmethod
+    def open(cls, location: str, *, update_url: str | None = None, gsp_url: str | None = None,
+             timeout: float | None = None) -> RemoteStore:
+        return cls(location, update_url=update_url, gsp_url=gsp_url, timeout=timeout)
+
     def __init__(self, query_url: str, *, update_url: str | None = None, gsp_url: str | None = None,
                  timeout: float | None = None, default_graphs: tuple[str, ...] = (ONTOLOGY_GRAPH, DATA_GRAPH),
                  atomic_gsp_writes: bool | None = None) -> None:
