@@ -54,7 +54,7 @@ class QueryRequest:
 #: Media types offered per result kind, in the server's order of preference, with the
 #: dlkg format name that writes them (:mod:`dlkg.formats`).
 FORMATS: dict[str, list[tuple[str, str]]] = {
-    "select": formats.offers(formats.names(formats.RESULTS)),
+    "select": formats.offers(["json", "xml", "csv", "tsv"]),
     "ask": formats.offers(["json", "xml"]),
     "graph": formats.offers(["turtle", "nt", "jsonld", "rdfxml"]),
 }
