@@ -2,7 +2,8 @@
 
 - a framework's profile (:func:`framework_profile`): ``dlkg show`` and ``/page/NAME``;
 - any resource's description (:func:`resource_view`): ``/page/NAME`` of other resources;
-- the ontology's terms (:func:`ontology_terms`): ``/ontology``;
+- the ontology's terms (:func:`ontology_terms`, :func:`dlkg.docs.ontology_view`): ``/ontology`` and
+  ``dlkg docs``;
 - Table 14.1 (:class:`dlkg.table.Table`): ``dlkg table`` and ``/``.
 
 A view model is plain data (dicts, lists, strings) that a Jinja template or a text renderer
@@ -23,10 +24,11 @@ from collections.abc import Sequence
 import pyoxigraph as ox
 
 from dlkg.catalogue import internal_queries
-from dlkg.namespaces import DLKG, OWL, XSD
+from dlkg.namespaces import DLKG, XSD
+from dlkg.resources import ONTOLOGY_GRAPH
 from dlkg.stores import Store
 
-__all__ = ["W3ID", "LEVELS", "PROFILE_PROPERTIES", "ONTOLOGY_KINDS", "Labels", "local_path", "link", "term_view",
+__all__ = ["W3ID", "LEVELS", "PROFILE_PROPERTIES", "Labels", "local_path", "link", "term_view",
            "capabilities", "framework_profile", "resource_view", "ontology_terms"]
 
 _QUERIES = internal_queries(__file__)
@@ -38,10 +40,6 @@ LEVELS: dict[str, str] = {"supported": DLKG + "Supported", "not-supported": DLKG
 #: Profile properties of a framework, in the order a profile lists them.
 PROFILE_PROPERTIES = ("developedBy", "implementedIn", "runsOn", "hasInterface", "hasBackend", "integratesWith",
                       "adoptedBy")
-#: The kinds of ontology term, in page order: (heading, OWL class).
-ONTOLOGY_KINDS = (("Class", OWL + "Class"), ("ObjectProperty", OWL + "ObjectProperty"),
-                  ("DatatypeProperty", OWL + "DatatypeProperty"), ("AnnotationProperty", OWL + "AnnotationProperty"),
-                  ("NamedIndividual", OWL + "NamedIndividual"))
 
 
 def local_path(iri: str) -> str | None:
@@ -185,22 +183,11 @@ def resource_view(store: Store, iri: str, lang: str, *, labels: Labels) -> dict:
             "incoming": [{"property": link(p, labels, lang), "terms": v} for p, v in incoming.items()]}
 
 
-def ontology_terms(store: Store, lang: str, *, labels: Labels) -> list[dict]:
-    """The dlkg terms, grouped by kind, each with label, comment, domain, range, parents."""
-    groups = []
-    seen: set[str] = set()
-    for kind, cls in ONTOLOGY_KINDS:
-        terms = []
-        for (term,) in _QUERIES.run(store, "ontology-terms", kind=ox.NamedNode(cls)).rows:
-            if term.value in seen:
-                continue
-            seen.add(term.value)
-            details: dict[str, list[dict]] = {}
-            for prop, value in _QUERIES.run(store, "term-details", term=term).rows:
-                details.setdefault(prop.value.rsplit("#", 1)[-1], []).append(link(value.value, labels, lang))
-            comments = {c.language: c.value for (c,) in _QUERIES.run(store, "term-comments", term=term).rows}
-            terms.append({"iri": term.value, "anchor": term.value[len(DLKG):], "label": labels.label(term.value, lang),
-                          "comment": comments.get(lang) or comments.get("en") or "", "details": details})
-        terms.sort(key=lambda t: t["anchor"].casefold())
-        groups.append({"kind": kind, "terms": terms})
-    return groups
+def ontology_terms(store: Store, lang: str) -> list[dict]:
+    """The dlkg terms of the store's ontology graph, grouped by kind: the same view model as
+    ``dlkg docs`` writes (:func:`dlkg.docs.ontology_view`), labels in ``lang``."""
+    from dlkg.docs import ontology_view
+
+    graph = ox.NamedNode(ONTOLOGY_GRAPH)
+    quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in store.graph_triples(ONTOLOGY_GRAPH)]
+    return ontology_view(quads, lang=lang)["sections"]

@@ -62,7 +62,7 @@ from dlkg.serve.protocol import (
     serialize_triples,
 )
 from dlkg.serve.security import LOOPBACK_HOSTS, BodyLimit, HostCheck, OriginCheck, RateLimit, SecurityHeaders
-from dlkg.serve.site import Site, local_path
+from dlkg.serve.site import Site, local_path, template_environment
 from dlkg.sparql import query_form
 from dlkg.stores import QueryResult, Store, open_store
 
@@ -162,11 +162,7 @@ class _Server:
         self.max_concurrent = max_concurrent_queries
         self._slots: asyncio.Semaphore | None = None
         self.docs = docs
-        self.templates = Jinja2Templates(directory=str(HERE / "templates"))
-        self.templates.env.globals.update(local_path=local_path, LANGUAGES=LANGUAGES)
-        self.templates.env.filters["w3id_path"] = lambda iri: local_path(iri) or iri
-        # Only web addresses become links to elsewhere (never javascript: or data: IRIs).
-        self.templates.env.tests["web"] = lambda value: str(value).startswith(("http://", "https://"))
+        self.templates = Jinja2Templates(env=template_environment())
 
     @property
     def slots(self) -> asyncio.Semaphore:

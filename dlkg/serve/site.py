@@ -8,6 +8,7 @@ table in each language, the facet values) is read once and kept.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -22,9 +23,12 @@ from dlkg.stores import QueryResult, Store
 from dlkg.table import Table, build_table
 from dlkg.views import LEVELS, W3ID, local_path
 
-__all__ = ["Site", "Option", "FacetState", "LEVELS", "FACET_PROPERTIES", "W3ID", "local_path"]
+__all__ = ["Site", "Option", "FacetState", "LEVELS", "FACET_PROPERTIES", "W3ID", "TEMPLATES", "local_path",
+           "template_environment"]
 
 _QUERIES = internal_queries(__file__)  # dlkg/serve/queries/*.rq
+#: The pages' Jinja templates (the server's pages and ``dlkg docs``).
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 #: Facet parameter -> (dlkg.find facet name, property linking a framework to the value).
 FACET_PROPERTIES: dict[str, tuple[str, str]] = {
@@ -34,6 +38,25 @@ FACET_PROPERTIES: dict[str, tuple[str, str]] = {
 }
 #: dlkg.find's facet names -> the page's URL parameters (for error messages).
 _PARAMETER_OF = {"supports": "capability", "lacks": "capability"}
+
+
+def template_environment():  # -> jinja2.Environment
+    """The one Jinja environment of dlkg's pages, used by the server and by ``dlkg docs``:
+    autoescaped, with ``local_path``, the ``w3id_path`` filter and the ``web`` test.
+
+    >>> template_environment().from_string("{{ x }}{{ 'https://w3id.org/dlkg/resource/A' | w3id_path }}").render(x="<b>")
+    '&lt;b&gt;/resource/A'
+    """
+    import jinja2
+
+    from dlkg.serve.i18n import LANGUAGES
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
+    env.globals.update(local_path=local_path, LANGUAGES=LANGUAGES)
+    env.filters["w3id_path"] = lambda iri: local_path(iri) or iri
+    # Only web addresses become links to elsewhere (never javascript: or data: IRIs).
+    env.tests["web"] = lambda value: str(value).startswith(("http://", "https://"))
+    return env
 
 
 @dataclass(frozen=True)
@@ -221,4 +244,4 @@ class Site:
 
     def ontology_terms(self, lang: str) -> list[dict]:
         """The dlkg terms, grouped by kind (:func:`dlkg.views.ontology_terms`)."""
-        return views.ontology_terms(self.store, lang, labels=self.labels)
+        return views.ontology_terms(self.store, lang)
