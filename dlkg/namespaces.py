@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 
 from dlkg.resources import DLKG, RES
 
-__all__ = ["PREFIXES", "OUTPUT_PREFIXES", "RDF", "RDFS", "OWL", "XSD", "SKOS", "PROV", "DCTERMS", "SCHEMA",
+__all__ = ["PREFIXES", "OUTPUT_PREFIXES", "DLKG", "RES", "RDF", "RDFS", "OWL", "XSD", "SKOS", "PROV", "DCTERMS", "SCHEMA",
            "sparql_prologue", "curie", "bind"]
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
