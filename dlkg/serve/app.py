@@ -64,7 +64,7 @@ from dlkg.serve.protocol import (
     serialize_triples,
 )
 from dlkg.serve.security import LOOPBACK_HOSTS, BodyLimit, HostCheck, OriginCheck, RateLimit, SecurityHeaders
-from dlkg.serve.site import Site, local_path, template_environment
+from dlkg.serve.site import Site, template_environment
 from dlkg.sparql import query_form
 from dlkg.stores import QueryResult, Store, open_store
 
