@@ -38,18 +38,12 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
+from dlkg.namespaces import DCTERMS as DCT
+from dlkg.namespaces import DLKG, OUTPUT_PREFIXES, OWL, PROV, RDF, RDFS, RES, SKOS, XSD
+
 __all__ = ["DLKG", "RES", "GEN", "SIZES", "generate_triples", "write_ntriples", "write_turtle", "dataset"]
 
-DLKG = "https://w3id.org/dlkg/ontology#"
-RES = "https://w3id.org/dlkg/resource/"
 GEN = RES + "gen/"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-PROV = "http://www.w3.org/ns/prov#"
-DCT = "http://purl.org/dc/terms/"
 
 #: The sizes (triples) of the full run; ``--quick`` stops at 1e5.
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
@@ -421,8 +415,7 @@ def write_turtle(nt_path: str | Path, ttl_path: str | Path) -> None:
     """Convert a generated N-Triples file to Turtle (same triples, dlkg's prefixes)."""
     import pyoxigraph as ox
 
-    prefixes = {"dlkg": DLKG, "res": RES, "gen": GEN, "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD,
-                "skos": SKOS, "prov": PROV, "dcterms": DCT}
+    prefixes = {**OUTPUT_PREFIXES, "gen": GEN}
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(nt_path),
                                                                            format=ox.RdfFormat.N_TRIPLES)]
     ox.serialize(triples, output=str(ttl_path), format=ox.RdfFormat.TURTLE, prefixes=prefixes)

@@ -20,13 +20,14 @@ naming the file and line.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from dlkg.errors import InputError, UsageError
 from dlkg.resources import QUERIES_DIR
 from dlkg.sparql import variables
 
-__all__ = ["CannedQuery", "Catalogue", "parse_query_text", "read_query", "KNOWN_KEYS"]
+__all__ = ["CannedQuery", "Catalogue", "parse_query_text", "internal_queries", "KNOWN_KEYS"]
 
 KNOWN_KEYS = frozenset({"summary", "summary_zh", "description", "tags", "defaults", "enumerate",
                         "method", "pagination", "endpoint", "endpoint_in_url", "transform"})
@@ -140,21 +141,6 @@ def parse_query_text(text: str, *, name: str, path: Path | None = None) -> Canne
     )
 
 
-_READ: dict[Path, CannedQuery] = {}
-
-
-def read_query(path: Path) -> CannedQuery:
-    """One internal query's ``.rq`` file (next to the code that runs it), read once.
-
-    Raises:
-        InputError: a malformed header (the file and line).
-    """
-    query = _READ.get(path)
-    if query is None:
-        query = _READ[path] = parse_query_text(path.read_text(encoding="utf-8"), name=path.stem, path=path)
-    return query
-
-
 class Catalogue:
     """The canned queries of a folder (the packaged ``queries/`` by default).
 
@@ -167,8 +153,9 @@ class Catalogue:
     dlkg.errors.UsageError: query: no canned query named 'python-on-andriod'; closest: python-on-android
     """
 
-    def __init__(self, folder: Path = QUERIES_DIR) -> None:
+    def __init__(self, folder: Path = QUERIES_DIR, *, prologue: str = "") -> None:
         self.folder = folder
+        self.prologue = prologue
         self._cache: dict[str, CannedQuery] = {}
 
     def names(self) -> list[str]:
@@ -189,8 +176,45 @@ class Catalogue:
                 close = difflib.get_close_matches(name, self.names(), n=3, cutoff=0.5)
                 hint = f"; closest: {', '.join(close)}" if close else "; see 'dlkg queries'"
                 raise UsageError(f"no canned query named {name!r}{hint}", path="query")
-            self._cache[name] = parse_query_text(path.read_text(encoding="utf-8"), name=name, path=path)
+            query = parse_query_text(path.read_text(encoding="utf-8"), name=name, path=path)
+            query.text = self.prologue + query.text
+            self._cache[name] = query
         return self._cache[name]
+
+    def run(self, store, name: str, /, *, timeout: float | None = None, **params):
+        """Run the query NAME on ``store`` with parameter values (RDF terms) by parameter name;
+        the values are bound by the store, through :func:`dlkg.sparql.bind_values`.
+
+        Args:
+            store: A :class:`dlkg.stores.Store`.
+            name: The query's file name without ``.rq``.
+            timeout: Seconds after which the store stops the query.
+            **params: Parameter name (``?_name`` without ``?_``) to RDF term.
+
+        Raises:
+            UsageError: a parameter the query does not have (a programming error, named).
+        """
+        query = self.get(name)
+        unknown = sorted(set(params) - set(query.parameters))
+        if unknown:
+            raise UsageError(f"{name}: no parameter {', '.join(unknown)} (has: {', '.join(query.parameters)})",
+                             path="query")
+        bindings = {query.variable(p): v for p, v in params.items()} or None
+        return store.query(query.text, bindings=bindings, timeout=timeout)
 
     def __iter__(self):
         return (self.get(name) for name in self.names())
+
+
+@lru_cache(maxsize=None)  # one catalogue per module, so each file is read once
+def internal_queries(module_file: str) -> Catalogue:
+    """The internal queries of a module: the ``queries/*.rq`` files next to it, grlc-style
+    like the canned ones, with dlkg's ``PREFIX`` block (:func:`dlkg.namespaces.sparql_prologue`)
+    put before each, so no file repeats it.
+
+    >>> internal_queries(__file__).folder.name
+    'queries'
+    """
+    from dlkg.namespaces import sparql_prologue
+
+    return Catalogue(Path(module_file).resolve().parent / "queries", prologue=sparql_prologue())

@@ -12,14 +12,15 @@ from typing import Any
 
 import click
 
-from dlkg import __version__
+from dlkg import __version__, formats
 from dlkg.errors import DlkgError
+from dlkg.export import EXPORT_FORMATS  # light: the JSON-LD tooling it uses is imported when exporting
 
 __all__ = ["main", "error_line", "OPTION_NAMES", "VERB_OPTION_NAMES"]
 
-#: dlkg.results.SELECT_FORMATS + GRAPH_FORMATS, spelled out so that building the command
-#: does not import the result writers (start-up time matters: see benchmarks/).
-RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md", "turtle", "nt", "jsonld")
+#: dlkg.results.SELECT_FORMATS + GRAPH_FORMATS, from the format table rather than the result
+#: writers, so that building the command does not import them (start-up time: see benchmarks/).
+RESULT_FORMATS: tuple[str, ...] = formats.names(*formats.ROW_KINDS) + ("turtle", "nt", "jsonld", "rdfxml")
 
 
 #: The option that sets each parameter the library's errors name (``DlkgError.param``, the
@@ -80,8 +81,8 @@ def result_options(command: Callable[..., Any]) -> Callable[..., Any]:
                            help="Stop the query after SECONDS (exit 1).")(command)
     command = click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")(command)
     return click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default=None,
-                        help="table (default on a terminal), csv (default otherwise), tsv, json, xml, md; "
-                             "turtle, nt, jsonld for CONSTRUCT/DESCRIBE.")(command)
+                        help="table (default on a terminal), csv (default otherwise), tsv, json, xml (SPARQL XML), "
+                             "md; turtle, nt, jsonld, rdfxml for CONSTRUCT/DESCRIBE.")(command)
 
 
 def _emit(result, fmt: str | None, output: str | None) -> None:
@@ -162,8 +163,8 @@ def table(lang: str, fmt: str, output: str | None, store: str | None) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonld", "turtle", "nt", "nq", "trig", "xml"]), default=None,
-              help="Default: turtle, or jsonld with --frame.")
+@click.option("--format", "fmt", metavar="[" + "|".join(EXPORT_FORMATS) + "]", default=None,
+              help="Default: turtle, or jsonld with --frame. RDF/XML is rdfxml ('xml' names SPARQL XML results).")
 @click.option("--graph", type=click.Choice(["ontology", "data", "all"]), default="all", show_default=True)
 @click.option("--inferred", is_flag=True, help="Add what the OWL reasoner (HermiT) infers.")
 @click.option("--frame", is_flag=True, help="JSON-LD: one nested object per framework (JSON-LD 1.1 Framing).")

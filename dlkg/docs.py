@@ -16,7 +16,8 @@ Why not pyLODE: the newest pyLODE that installs on Python 3.11 (3.4.1) fails on 
 reads a ``pyproject.toml`` that its wheel does not ship); 3.3.4 runs, but leaves the named
 individuals (the capabilities and support levels) undocumented, writes different bytes on each
 run, repeats HTML ids, and switches the root logger to DEBUG when imported. So the page is
-written here, from the parsed Turtle, with a small string template and no network access.
+built here, from the parsed Turtle, as a view model rendered by the web server's Jinja
+environment (``dlkg/serve/templates/docs.html``), with no network access.
 
 The diagrams are drawn by Graphviz's ``dot`` (Debian package ``graphviz``; Chinese labels are
 drawn only when a CJK font such as ``fonts-noto-cjk`` is installed). Same input, same
@@ -41,57 +42,34 @@ import pyoxigraph as ox
 
 from dlkg import rdf
 from dlkg.errors import DlkgError, InputError
-from dlkg.resources import DATA_FILE, DLKG, ONTOLOGY_FILE, ONTOLOGY_IRI, RES
+from dlkg.namespaces import DCTERMS, OWL, PREFIXES, RDF, RDFS, SKOS, curie
+from dlkg.resources import DATA_FILE, DLKG, ONTOLOGY_FILE, ONTOLOGY_IRI
 
-__all__ = ["DOC_FILES", "build_docs", "classes_dot", "frameworks_dot", "ontology_html"]
+__all__ = ["DOC_FILES", "build_docs", "classes_dot", "frameworks_dot", "ontology_html", "ontology_view"]
 
 #: The files ``build_docs`` writes, in this order.
 DOC_FILES: tuple[str, ...] = ("index.html", "classes.svg", "classes.png", "frameworks.svg", "frameworks.png")
 
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_OWL = "http://www.w3.org/2002/07/owl#"
-_SKOS = "http://www.w3.org/2004/02/skos/core#"
-_DCT = "http://purl.org/dc/terms/"
-
-#: Prefixes used to shorten IRIs of other vocabularies (and listed on the page).
-PREFIXES: dict[str, str] = {
-    "dlkg": DLKG,
-    "res": RES,
-    "owl": _OWL,
-    "rdf": _RDF,
-    "rdfs": _RDFS,
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "dcterms": _DCT,
-    "skos": _SKOS,
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "https://schema.org/",
-    "doap": "http://usefulinc.com/ns/doap#",
-    "wdt": "http://www.wikidata.org/prop/direct/",
-    "swo": "http://www.ebi.ac.uk/swo/",
-    "vann": "http://purl.org/vocab/vann/",
-}
-
-_TYPE = ox.NamedNode(_RDF + "type")
-_FIRST = ox.NamedNode(_RDF + "first")
-_REST = ox.NamedNode(_RDF + "rest")
-_NIL = ox.NamedNode(_RDF + "nil")
-_LABEL = ox.NamedNode(_RDFS + "label")
-_COMMENT = ox.NamedNode(_RDFS + "comment")
-_DOMAIN = ox.NamedNode(_RDFS + "domain")
-_RANGE = ox.NamedNode(_RDFS + "range")
-_SUBCLASS = ox.NamedNode(_RDFS + "subClassOf")
-_SUBPROPERTY = ox.NamedNode(_RDFS + "subPropertyOf")
-_IS_DEFINED_BY = ox.NamedNode(_RDFS + "isDefinedBy")
-_NOTATION = ox.NamedNode(_SKOS + "notation")
-_CLOSE_MATCH = ox.NamedNode(_SKOS + "closeMatch")
-_OWL_CLASS = ox.NamedNode(_OWL + "Class")
-_NAMED_INDIVIDUAL = ox.NamedNode(_OWL + "NamedIndividual")
-_THING = ox.NamedNode(_OWL + "Thing")
+_TYPE = ox.NamedNode(RDF + "type")
+_FIRST = ox.NamedNode(RDF + "first")
+_REST = ox.NamedNode(RDF + "rest")
+_NIL = ox.NamedNode(RDF + "nil")
+_LABEL = ox.NamedNode(RDFS + "label")
+_COMMENT = ox.NamedNode(RDFS + "comment")
+_DOMAIN = ox.NamedNode(RDFS + "domain")
+_RANGE = ox.NamedNode(RDFS + "range")
+_SUBCLASS = ox.NamedNode(RDFS + "subClassOf")
+_SUBPROPERTY = ox.NamedNode(RDFS + "subPropertyOf")
+_IS_DEFINED_BY = ox.NamedNode(RDFS + "isDefinedBy")
+_NOTATION = ox.NamedNode(SKOS + "notation")
+_CLOSE_MATCH = ox.NamedNode(SKOS + "closeMatch")
+_OWL_CLASS = ox.NamedNode(OWL + "Class")
+_NAMED_INDIVIDUAL = ox.NamedNode(OWL + "NamedIndividual")
+_THING = ox.NamedNode(OWL + "Thing")
 
 
 def _owl(name: str) -> ox.NamedNode:
-    return ox.NamedNode(_OWL + name)
+    return ox.NamedNode(OWL + name)
 
 
 #: The kinds of term documented, in page order: (rdf:type, section id, heading, badge).
@@ -164,65 +142,28 @@ def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1] if "#" in iri else iri.rstrip("/").rsplit("/", 1)[-1]
 
 
-def _curie(iri: str) -> str:
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
 # ---------------------------------------------------------------------------------------
-# The HTML page
+# The HTML page: a view model of the ontology's terms, rendered by the server's Jinja
+# environment with ``dlkg/serve/templates/docs.html`` (no HTML is written here).
+#
+# A value shown on the page is a dict with a ``kind``:
+#   ``code`` (a literal), ``ontology`` (this ontology), ``anchor`` (a term on this page),
+#   ``external`` (an IRI elsewhere), ``and``/``or`` (``parts``), ``oneof`` (``items``),
+#   ``not`` (``part``), ``restriction`` (``property``, ``word``, ``filler`` or ``number`` and
+#   ``on``), ``anonymous``; class expressions carry ``nested`` (parenthesized).
+# A row of facts is ``{"heading", "kind", "items"}`` with kind ``links`` (comma-separated),
+# ``lines`` (one per line), ``texts`` (``(lang, text)`` paragraphs), ``codes``, ``words`` or
+# ``none`` ("not restricted").
 # ---------------------------------------------------------------------------------------
-
-_CSS = """
-:root { --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --accent: #0a58ca; --bg: #f6f8fa; }
-* { box-sizing: border-box; }
-body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC",
-       "PingFang SC", "Microsoft YaHei", sans-serif; color: var(--ink); margin: 0; }
-header, main, footer { max-width: 70rem; margin: 0 auto; padding: 0 1.5rem; }
-header { padding-top: 2rem; }
-h1 { margin-bottom: .25rem; }
-h2 { border-bottom: 2px solid var(--line); padding-bottom: .25rem; margin-top: 3rem; }
-h3 { margin: 0 0 .5rem; font-size: 1.15rem; }
-a { color: var(--accent); text-decoration: none; }
-a:hover { text-decoration: underline; }
-code { font: .9em ui-monospace, "DejaVu Sans Mono", monospace; background: var(--bg);
-       padding: .05em .3em; border-radius: 4px; word-break: break-all; }
-.zh { color: var(--muted); font-weight: normal; margin-left: .5em; }
-.entity { border: 1px solid var(--line); border-radius: 8px; padding: 1rem 1.25rem; margin: 1rem 0; }
-.entity:target { border-color: var(--accent); box-shadow: 0 0 0 3px #0a58ca33; }
-table.facts { border-collapse: collapse; width: 100%; }
-table.facts th { text-align: left; vertical-align: top; width: 11rem; padding: .2rem .75rem .2rem 0;
-                 color: var(--muted); font-weight: 600; }
-table.facts td { padding: .2rem 0; }
-table.list { border-collapse: collapse; }
-table.list th, table.list td { border: 1px solid var(--line); padding: .3rem .6rem; text-align: left;
-                               vertical-align: top; }
-table.list th { background: var(--bg); }
-.badge { display: inline-block; min-width: 1.9em; text-align: center; font-size: .7rem; font-weight: 700;
-         border-radius: 4px; padding: .05em .35em; margin-left: .5em; vertical-align: middle; color: #fff; }
-.badge-c { background: #d97706; } .badge-op { background: #2563eb; } .badge-dp { background: #16a34a; }
-.badge-ap { background: #6b7280; } .badge-ni { background: #9333ea; }
-nav.toc ul { columns: 3 16rem; padding-left: 1.2rem; }
-nav.toc > ol > li { margin-bottom: .5rem; }
-figure { margin: 1.5rem 0; }
-figure img { max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: 8px; }
-figcaption { color: var(--muted); }
-footer { color: var(--muted); border-top: 1px solid var(--line); margin-top: 3rem; padding-bottom: 2rem; }
-"""
 
 
 class _Page:
-    """Builds the HTML page from the ontology graph."""
+    """Builds the page's view model from the ontology graph."""
 
-    def __init__(self, graph: _Graph, diagrams: bool) -> None:
+    def __init__(self, graph: _Graph, diagrams: bool, lang: str = "en") -> None:
         self.g = graph
         self.diagrams = diagrams
+        self.lang = lang
         self.kinds: dict[str, list[ox.NamedNode]] = {
             kind: graph.typed(_owl(kind), DLKG) for kind, *_ in _KINDS}
         self.documented = {node for nodes in self.kinds.values() for node in nodes}
@@ -231,140 +172,130 @@ class _Page:
 
     def label(self, node: object) -> str:
         if isinstance(node, ox.NamedNode):
-            return self.g.literal(node, _LABEL, "en") or self.g.literal(node, _LABEL, None) or _curie(node.value)
+            return (self.g.literal(node, _LABEL, self.lang) or self.g.literal(node, _LABEL, "en")
+                    or self.g.literal(node, _LABEL, None) or curie(node.value))
         if isinstance(node, ox.Literal):
             return node.value
         return "(anonymous)"
 
-    def link(self, node: object) -> str:
+    def link(self, node: object) -> dict:
         """A link to a term: to its section on this page, or out to its IRI."""
         if isinstance(node, ox.Literal):
-            return f"<code>{_e(node.value)}</code>"
+            return {"kind": "code", "text": node.value}
         if not isinstance(node, ox.NamedNode):
             return self.expression(node)
         if node.value == ONTOLOGY_IRI:
-            return f'<a href="#metadata" title="{_e(node.value)}">this ontology</a>'
+            return {"kind": "ontology", "iri": node.value}
         if node in self.documented:
-            return f'<a href="#{_e(_local(node.value))}" title="{_e(node.value)}">{_e(self.label(node))}</a>'
-        shown = _curie(node.value)
+            return {"kind": "anchor", "anchor": _local(node.value), "iri": node.value, "label": self.label(node)}
         label = self.g.literal(node, _LABEL, "en")
-        title = f"{label} ({node.value})" if label else node.value
-        return f'<a href="{_e(node.value)}" title="{_e(title)}"><code>{_e(shown)}</code></a>'
+        return {"kind": "external", "iri": node.value, "curie": curie(node.value),
+                "title": f"{label} ({node.value})" if label else node.value}
 
-    def links(self, nodes: Iterable[object]) -> str:
-        return ", ".join(self.link(n) for n in nodes)
+    def links(self, nodes: Iterable[object]) -> list[dict]:
+        return [self.link(n) for n in nodes]
 
-    def expression(self, node: object, nested: bool = False) -> str:
+    def expression(self, node: object, nested: bool = False) -> dict:
         """An OWL class expression in words (Manchester-like)."""
         if not isinstance(node, ox.BlankNode):
             return self.link(node)
         g = self.g
-        text: str | None = None
-        for op, word in (("intersectionOf", " and "), ("unionOf", " or ")):
+        found: dict | None = None
+        for op in ("intersectionOf", "unionOf"):
             head = g.value(node, _owl(op))
             if head is not None:
-                text = f" <em>{word.strip()}</em> ".join(self.expression(m, True) for m in g.items(head))
+                found = {"kind": "and" if op == "intersectionOf" else "or",
+                         "parts": [self.expression(m, True) for m in g.items(head)]}
         head = g.value(node, _owl("oneOf"))
         if head is not None:
-            return "<em>one of</em> {" + ", ".join(self.link(m) for m in g.items(head)) + "}"
+            return {"kind": "oneof", "items": self.links(g.items(head)), "nested": False}
         complement = g.value(node, _owl("complementOf"))
         if complement is not None:
-            text = "<em>not</em> " + self.expression(complement, True)
+            found = {"kind": "not", "part": self.expression(complement, True)}
         prop = g.value(node, _owl("onProperty"))
         if prop is not None:
-            text = self._restriction(node, prop)
-        if text is None:
-            return "(anonymous class)"
-        return f"({text})" if nested else text
+            found = self._restriction(node, prop)
+        if found is None:
+            return {"kind": "anonymous"}
+        return {**found, "nested": nested}
 
-    def _restriction(self, node: object, prop: object) -> str:
+    def _restriction(self, node: object, prop: object) -> dict:
         g = self.g
-        p = self.link(prop)
+        found = {"kind": "restriction", "property": self.link(prop), "word": "", "filler": None, "number": None}
         for key, word in (("someValuesFrom", "some"), ("allValuesFrom", "only")):
             filler = g.value(node, _owl(key))
             if filler is not None:
-                return f"{p} <em>{word}</em> {self.expression(filler, True)}"
+                return {**found, "word": word, "filler": self.expression(filler, True)}
         filler = g.value(node, _owl("hasValue"))
         if filler is not None:
-            return f"{p} <em>value</em> {self.link(filler)}"
+            return {**found, "word": "value", "filler": self.link(filler)}
         for key, word in (("cardinality", "exactly"), ("minCardinality", "min"), ("maxCardinality", "max"),
                           ("qualifiedCardinality", "exactly"), ("minQualifiedCardinality", "min"),
                           ("maxQualifiedCardinality", "max")):
             number = g.value(node, _owl(key))
             if isinstance(number, ox.Literal):
                 on = g.value(node, _owl("onClass"))
-                tail = f" {self.expression(on, True)}" if on is not None else ""
-                return f"{p} <em>{word}</em> {_e(number.value)}{tail}"
-        return f"{p} (restriction)"
+                return {**found, "word": word, "number": number.value,
+                        "filler": self.expression(on, True) if on is not None else None}
+        return found
 
-    def text(self, node: object, predicate: ox.NamedNode) -> str:
-        """English and Chinese values of a text annotation, each marked with its language."""
-        parts = []
-        for lang in ("en", "zh"):
-            value = self.g.literal(node, predicate, lang)
-            if value:
-                parts.append(f'<p lang="{lang}">{_e(value)}</p>')
+    def text(self, node: object, predicate: ox.NamedNode) -> list[tuple[str, str]]:
+        """English and Chinese values of a text annotation, each with its language ("" for none)."""
+        parts = [(lang, value) for lang in ("en", "zh") if (value := self.g.literal(node, predicate, lang))]
         plain = self.g.literal(node, predicate, None)
-        if plain:
-            parts.append(f"<p>{_e(plain)}</p>")
-        return "".join(parts)
+        return parts + [("", plain)] if plain else parts
 
     def _members(self, node: object) -> list[object]:
         """A domain or range as named classes: a union is split into its members."""
         head = self.g.value(node, _owl("unionOf")) if isinstance(node, ox.BlankNode) else None
         return self.g.items(head) if head is not None else [node]
 
+    @staticmethod
+    def _row(heading: str, kind: str, items: list) -> dict:
+        return {"heading": heading, "kind": kind, "items": items}
+
     # --- one term -----------------------------------------------------------------------
 
-    def term(self, node: ox.NamedNode, kind: str) -> str:
+    def term(self, node: ox.NamedNode, kind: str) -> dict:
         g = self.g
-        rows: list[tuple[str, str]] = [("IRI", f"<code>{_e(node.value)}</code>")]
+        rows = [self._row("IRI", "codes", [node.value])]
         other_kinds = [k for k, *_ in _KINDS if k != kind and node in self.kinds[k]]
         types = [t for t in g.objects(node, _TYPE) if isinstance(t, ox.NamedNode)
-                 and t.value.startswith(_OWL) and _local(t.value) not in (kind, *other_kinds)]
+                 and t.value.startswith(OWL) and _local(t.value) not in (kind, *other_kinds)]
         if kind == "NamedIndividual":
-            classes = [t for t in g.objects(node, _TYPE) if not (isinstance(t, ox.NamedNode) and t.value.startswith(_OWL))]
-            rows.append(("Instance of", self.links(classes)))
-        labels = self.text(node, _LABEL)
-        if labels:
-            rows.append(("Labels", labels))
-        comment = self.text(node, _COMMENT)
-        if comment:
-            rows.append(("Description", comment))
+            classes = [t for t in g.objects(node, _TYPE) if not (isinstance(t, ox.NamedNode) and t.value.startswith(OWL))]
+            rows.append(self._row("Instance of", "links", self.links(classes)))
+        for heading, predicate in (("Labels", _LABEL), ("Description", _COMMENT)):
+            texts = self.text(node, predicate)
+            if texts:
+                rows.append(self._row(heading, "texts", texts))
         notation = g.objects(node, _NOTATION)
         if notation:
-            rows.append(("Notation", ", ".join(f"<code>{_e(n.value)}</code>" for n in notation)))
+            rows.append(self._row("Notation", "codes", [n.value for n in notation]))
         if kind == "Class":
             rows += self._class_rows(node)
         elif kind in ("ObjectProperty", "DatatypeProperty", "AnnotationProperty"):
             rows += self._property_rows(node, kind, types)
-        matches = g.objects(node, _CLOSE_MATCH)
-        if matches:
-            rows.append(("Close match", self.links(matches)))
-        defined_by = g.objects(node, _IS_DEFINED_BY)
-        if defined_by:
-            rows.append(("Defined by", self.links(defined_by)))
+        for heading, predicate in (("Close match", _CLOSE_MATCH), ("Defined by", _IS_DEFINED_BY)):
+            values = g.objects(node, predicate)
+            if values:
+                rows.append(self._row(heading, "links", self.links(values)))
         if other_kinds:
-            rows.append(("Also", ", ".join(_e(k) for k in other_kinds)))
+            rows.append(self._row("Also", "words", other_kinds))
         badge = next(b for k, _, _, b in _KINDS if k == kind)
-        zh = g.literal(node, _LABEL, "zh")
-        heading = (f'{_e(self.label(node))}'
-                   + (f'<span class="zh" lang="zh">{_e(zh)}</span>' if zh else "")
-                   + f'<span class="badge badge-{badge}" title="{_e(kind)}">{badge}</span>')
-        body = "".join(f"\n<tr><th>{_e(h)}</th><td>{v}</td></tr>" for h, v in rows)
-        return (f'<section class="entity" id="{_e(_local(node.value))}" data-iri="{_e(node.value)}">\n'
-                f'<h3>{heading}</h3>\n<table class="facts">{body}\n</table>\n</section>\n')
+        return {"anchor": _local(node.value), "iri": node.value, "label": self.label(node), "kind": kind,
+                "badge": badge, "zh": g.literal(node, _LABEL, "zh") or "", "rows": rows}
 
-    def _class_rows(self, node: ox.NamedNode) -> list[tuple[str, str]]:
+    def _class_rows(self, node: ox.NamedNode) -> list[dict]:
         g = self.g
-        rows: list[tuple[str, str]] = []
+        rows = []
         for heading, predicate in (("Equivalent to", _owl("equivalentClass")), ("Subclass of", _SUBCLASS)):
             values = g.objects(node, predicate)
             if values:
-                rows.append((heading, "<br>".join(self.expression(v) for v in values)))
+                rows.append(self._row(heading, "lines", [self.expression(v) for v in values]))
         subclasses = [s for s in g.subjects(_SUBCLASS, node) if isinstance(s, ox.NamedNode)]
         if subclasses:
-            rows.append(("Subclasses", self.links(self._ordered(subclasses))))
+            rows.append(self._row("Subclasses", "links", self.links(self._ordered(subclasses))))
         disjoint = g.objects(node, _owl("disjointWith")) + [
             s for s in g.subjects(_owl("disjointWith"), node)]
         for group in g.subjects(_TYPE, _owl("AllDisjointClasses")):
@@ -372,7 +303,7 @@ class _Page:
             if node in members:
                 disjoint += [m for m in members if m != node]
         if disjoint:
-            rows.append(("Disjoint with", self.links(self._ordered(dict.fromkeys(disjoint)))))
+            rows.append(self._row("Disjoint with", "links", self.links(self._ordered(dict.fromkeys(disjoint)))))
         domain_of, range_of = [], []
         for kind in ("ObjectProperty", "DatatypeProperty"):
             for prop in self.kinds[kind]:
@@ -381,37 +312,35 @@ class _Page:
                 if any(node in self._members(r) for r in g.objects(prop, _RANGE)):
                     range_of.append(prop)
         if domain_of:
-            rows.append(("In domain of", self.links(domain_of)))
+            rows.append(self._row("In domain of", "links", self.links(domain_of)))
         if range_of:
-            rows.append(("In range of", self.links(range_of)))
+            rows.append(self._row("In range of", "links", self.links(range_of)))
         members = [m for m in g.subjects(_TYPE, node) if isinstance(m, ox.NamedNode)]
         if members:
-            rows.append(("Instances", self.links(self._ordered(members))))
+            rows.append(self._row("Instances", "links", self.links(self._ordered(members))))
         return rows
 
-    def _property_rows(self, node: ox.NamedNode, kind: str, types: list[ox.NamedNode]) -> list[tuple[str, str]]:
+    def _property_rows(self, node: ox.NamedNode, kind: str, types: list[ox.NamedNode]) -> list[dict]:
         g = self.g
-        rows: list[tuple[str, str]] = []
+        rows = []
         if kind != "AnnotationProperty":
             for heading, predicate in (("Domain", _DOMAIN), ("Range", _RANGE)):
                 values = g.objects(node, predicate)
-                rows.append((heading, "<br>".join(self.expression(v) for v in values)
-                             if values else "<em>not restricted</em>"))
+                rows.append(self._row(heading, "lines", [self.expression(v) for v in values]) if values
+                            else self._row(heading, "none", []))
         characteristics = [_local(t.value) for t in types if _local(t.value) in _CHARACTERISTICS]
         if characteristics:
-            rows.append(("Characteristics", ", ".join(_e(c) for c in characteristics)))
+            rows.append(self._row("Characteristics", "words", characteristics))
         for heading, predicate in (("Subproperty of", _SUBPROPERTY), ("Equivalent to", _owl("equivalentProperty")),
                                    ("Inverse of", _owl("inverseOf")),
                                    ("Disjoint with", _owl("propertyDisjointWith"))):
             values = g.objects(node, predicate)
             if values:
-                rows.append((heading, self.links(values)))
-        inverse = g.subjects(_owl("inverseOf"), node)
-        if inverse:
-            rows.append(("Inverse", self.links(inverse)))
-        subproperties = g.subjects(_SUBPROPERTY, node)
-        if subproperties:
-            rows.append(("Subproperties", self.links(subproperties)))
+                rows.append(self._row(heading, "links", self.links(values)))
+        for heading, predicate in (("Inverse", _owl("inverseOf")), ("Subproperties", _SUBPROPERTY)):
+            values = g.subjects(predicate, node)
+            if values:
+                rows.append(self._row(heading, "links", self.links(values)))
         return rows
 
     def _ordered(self, nodes: Iterable[object]) -> list[object]:
@@ -419,103 +348,66 @@ class _Page:
 
     # --- whole page ---------------------------------------------------------------------
 
-    def render(self) -> str:
+    def model(self) -> dict:
+        """Everything the page shows."""
         g = self.g
         ontology = ox.NamedNode(ONTOLOGY_IRI)
-        title_en = g.literal(ontology, ox.NamedNode(_DCT + "title"), "en") or "dlkg ontology"
-        title_zh = g.literal(ontology, ox.NamedNode(_DCT + "title"), "zh")
-        sections = [self._metadata(ontology)]
-        toc = []
-        for kind, section_id, heading, _ in _KINDS:
-            nodes = self.kinds[kind]
-            toc.append(f'<li><a href="#{section_id}">{_e(heading)}</a> ({len(nodes)})<ul>'
-                       + "".join(f'<li><a href="#{_e(_local(n.value))}">{_e(self.label(n))}</a></li>' for n in nodes)
-                       + "</ul></li>")
-            sections.append(f'<section id="{section_id}">\n<h2>{_e(heading)}</h2>\n'
-                            + "".join(self.term(n, kind) for n in nodes) + "</section>")
-        sections.append(self._external())
-        toc.append('<li><a href="#external">Terms from other vocabularies</a></li>')
-        if self.diagrams:
-            sections.append(_DIAGRAMS)
-            toc.append('<li><a href="#diagrams">Diagrams</a></li>')
-        sections.append(self._namespaces())
-        toc.append('<li><a href="#namespaces">Namespaces</a></li>')
-        zh = f'<p class="zh" lang="zh">{_e(title_zh)}</p>' if title_zh else ""
-        return (
-            "<!DOCTYPE html>\n"
-            '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{_e(title_en)}</title>\n"
-            '<meta name="generator" content="dlkg docs">\n'
-            f"<style>{_CSS}</style>\n</head>\n<body>\n"
-            f"<header><h1>{_e(title_en)}</h1>{zh}</header>\n<main>\n"
-            f'<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>{"".join(toc)}</ol></nav>\n'
-            + "\n".join(sections)
-            + "\n</main>\n<footer><p>Generated by <code>dlkg docs</code> from the ontology's Turtle source. "
-            "Anchors on this page are the terms' local names, as in "
-            f'<code>{_e(DLKG)}Framework</code> → <a href="#Framework">#Framework</a>.</p></footer>\n'
-            "</body>\n</html>\n")
+        sections = [{"id": section_id, "heading": heading, "terms": [self.term(n, kind) for n in self.kinds[kind]]}
+                    for kind, section_id, heading, _ in _KINDS]
+        return {"title": g.literal(ontology, ox.NamedNode(DCTERMS + "title"), "en") or "dlkg ontology",
+                "title_zh": g.literal(ontology, ox.NamedNode(DCTERMS + "title"), "zh") or "",
+                "metadata": self._metadata(ontology), "sections": sections, "external": self._external(),
+                "diagrams": self.diagrams, "namespaces": list(PREFIXES.items()), "dlkg": DLKG}
 
-    def _metadata(self, ontology: ox.NamedNode) -> str:
+    def _metadata(self, ontology: ox.NamedNode) -> list[dict]:
         g = self.g
-        rows = [("IRI", f"<code>{_e(ontology.value)}</code>")]
+        vann = PREFIXES["vann"]
+        rows = [self._row("IRI", "codes", [ontology.value])]
         for heading, predicate in (("Version IRI", _owl("versionIRI")), ("Version", _owl("versionInfo")),
-                                   ("Created", ox.NamedNode(_DCT + "created")),
-                                   ("License", ox.NamedNode(_DCT + "license")),
-                                   ("Source", ox.NamedNode(_DCT + "source")),
-                                   ("Preferred prefix", ox.NamedNode(PREFIXES["vann"] + "preferredNamespacePrefix")),
-                                   ("Namespace", ox.NamedNode(PREFIXES["vann"] + "preferredNamespaceUri"))):
+                                   ("Created", ox.NamedNode(DCTERMS + "created")),
+                                   ("License", ox.NamedNode(DCTERMS + "license")),
+                                   ("Source", ox.NamedNode(DCTERMS + "source")),
+                                   ("Preferred prefix", ox.NamedNode(vann + "preferredNamespacePrefix")),
+                                   ("Namespace", ox.NamedNode(vann + "preferredNamespaceUri"))):
             values = g.objects(ontology, predicate)
             if values:
-                rows.append((heading, self.links(values)))
-        description = self.text(ontology, ox.NamedNode(_DCT + "description"))
+                rows.append(self._row(heading, "links", self.links(values)))
+        description = self.text(ontology, ox.NamedNode(DCTERMS + "description"))
         if description:
-            rows.append(("Description", description))
-        body = "".join(f"<tr><th>{_e(h)}</th><td>{v}</td></tr>" for h, v in rows)
-        return f'<section id="metadata"><h2>Metadata</h2><table class="facts">{body}</table></section>'
+            rows.append(self._row("Description", "texts", description))
+        return rows
 
-    def _external(self) -> str:
+    def _external(self) -> list[dict]:
         """Terms of other vocabularies that the ontology declares, and which dlkg terms use them."""
         g = self.g
-        users: dict[object, list[str]] = {}
+        users: dict[object, list[tuple[dict, str]]] = {}
         for node in self.documented:
             for predicate, word in ((_SUBCLASS, "subclass"), (_SUBPROPERTY, "subproperty"),
                                     (_owl("equivalentProperty"), "equivalent"),
                                     (_owl("equivalentClass"), "equivalent"), (_CLOSE_MATCH, "close match")):
                 for target in g.objects(node, predicate):
-                    users.setdefault(target, []).append(f"{self.link(node)} ({word})")
+                    users.setdefault(target, []).append((self.link(node), word))
         rows = []
         for kind, *_ in _KINDS[:4]:
             for node in g.typed(_owl(kind)):
                 if node in self.documented:
                     continue
-                label = g.literal(node, _LABEL, "en") or ""
-                used = sorted(users.get(node, []))
-                rows.append(f"\n<tr><td>{self.link(node)}</td><td>{_e(kind)}</td><td>{_e(label)}</td>"
-                            f"<td>{', '.join(used)}</td></tr>")
-        return ('<section id="external"><h2>Terms from other vocabularies</h2>'
-                "<p>Declared in the ontology so that it stays OWL 2 DL; the last column shows which dlkg "
-                "terms are aligned with them.</p>"
-                '<table class="list"><tr><th>Term</th><th>Declared as</th><th>Label</th><th>Used by</th></tr>'
-                + "".join(rows) + "</table></section>")
-
-    def _namespaces(self) -> str:
-        rows = "".join(f"<tr><td><code>{_e(p)}</code></td><td><code>{_e(ns)}</code></td></tr>"
-                       for p, ns in PREFIXES.items())
-        return ('<section id="namespaces"><h2>Namespaces</h2><table class="list">'
-                f"<tr><th>Prefix</th><th>Namespace</th></tr>{rows}</table></section>")
+                used = [{"link": link, "word": word} for link, word in  # by anchor, as on the page
+                        sorted(users.get(node, []), key=lambda u: (u[0]["anchor"], u[0]["iri"], u[1]))]
+                rows.append({"term": self.link(node), "kind": kind, "label": g.literal(node, _LABEL, "en") or "",
+                             "used": used})
+        return rows
 
 
-_DIAGRAMS = """<section id="diagrams"><h2>Diagrams</h2>
-<figure id="classes-diagram"><a href="classes.svg"><img src="classes.svg" alt="Class diagram: the dlkg classes, their subclass links and the object properties between them"></a>
-<figcaption>Classes and properties: boxes are classes (datatype properties inside), open arrows
-lead to a superclass, labelled arrows are object properties from their domain to their range.
-Also as <a href="classes.png">PNG</a>.</figcaption></figure>
-<figure id="frameworks-diagram"><a href="frameworks.svg"><img src="frameworks.svg" alt="The frameworks with their implementation languages, platforms and supported capabilities"></a>
-<figcaption>The frameworks of Table 14.1 with their implementation languages and the platforms they
-run on (left) and the capabilities they support (right); each framework's lines have its colour.
-Also as <a href="frameworks.png">PNG</a>.</figcaption></figure>
-</section>"""
+def ontology_view(quads: Iterable[ox.Quad], *, lang: str = "en", diagrams: bool = False) -> dict:
+    """The view model of the ontology's terms (described above): what ``dlkg docs`` writes
+    and what the server's ``/ontology`` page shows, labels in ``lang`` where there are some.
+
+    >>> view = ontology_view(rdf.parse(ONTOLOGY_FILE), lang="zh")
+    >>> [t["label"] for s in view["sections"] for t in s["terms"] if t["anchor"] == "Framework"]
+    ['开发框架']
+    """
+    return _Page(_Graph(quads), diagrams, lang).model()
 
 
 def ontology_html(ontology: str | Path = ONTOLOGY_FILE, *, diagrams: bool = True) -> str:
@@ -528,7 +420,10 @@ def ontology_html(ontology: str | Path = ONTOLOGY_FILE, *, diagrams: bool = True
     Raises:
         InputError: the ontology file is missing or does not parse.
     """
-    return _Page(_Graph(rdf.parse(ontology)), diagrams).render()
+    from dlkg.serve.site import template_environment
+
+    view = ontology_view(rdf.parse(ontology), diagrams=diagrams)
+    return template_environment().get_template("docs.html").render(**view)
 
 
 # ---------------------------------------------------------------------------------------
@@ -578,7 +473,7 @@ def classes_dot(ontology: str | Path = ONTOLOGY_FILE, *, chinese: bool = True) -
         return found or [_THING]
 
     def short_type(node: object) -> str:
-        return _curie(node.value).split(":", 1)[-1] if isinstance(node, ox.NamedNode) else "…"
+        return curie(node.value).split(":", 1)[-1] if isinstance(node, ox.NamedNode) else "…"
 
     attributes: dict[object, list[str]] = {}
     for prop in datatype:

@@ -21,58 +21,60 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
+from dlkg import formats
 from dlkg.errors import UsageError
+from dlkg.namespaces import OUTPUT_PREFIXES, RDF
 from dlkg.resources import DATA_GRAPH, DLKG, ONTOLOGY_DIR, ONTOLOGY_GRAPH, RES
-from dlkg.stores.base import sort_key
+from dlkg.terms import sorted_quads, sorted_triples
 
-__all__ = ["PREFIXES", "EXPORT_FORMATS", "GRAPHS", "PROFILES", "export_graph", "export_quads", "serialize_triples",
+__all__ = ["EXPORT_FORMATS", "write_rdf", "GRAPHS", "PROFILES", "export_graph", "export_quads", "serialize_triples",
            "canonical_quads"]
 
-#: Prefixes used when writing Turtle and TriG.
-PREFIXES = {
-    "dlkg": DLKG,
-    "res": RES,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-}
-
-EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nq": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "xml": ox.RdfFormat.RDF_XML,
-}
+#: The formats ``dlkg export`` writes (:mod:`dlkg.formats` names them).
+EXPORT_FORMATS: tuple[str, ...] = ("jsonld", "turtle", "nt", "nq", "trig", "rdfxml")
 GRAPHS: dict[str, tuple[str, ...]] = {"ontology": (ONTOLOGY_GRAPH,), "data": (DATA_GRAPH,),
                                       "all": (ONTOLOGY_GRAPH, DATA_GRAPH)}
 PROFILES = ("schema",)
-_TRIPLE_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
+
+
+def write_rdf(statements: Iterable[ox.Triple] | Iterable[ox.Quad], format: str) -> bytes:
+    """Triples (or quads) in an RDF format other than framed JSON-LD, sorted, with dlkg's
+    prefixes where the format has prefixes: the one writer of RDF behind exports, results
+    and pages. Quads written in a triple format lose their graph names.
+
+    >>> t = ox.Triple(ox.NamedNode(RES + "Torch"), ox.NamedNode(RDF + "type"), ox.NamedNode(DLKG + "MobileFramework"))
+    >>> print(write_rdf([t], "turtle").decode().splitlines()[-1])
+    res:Torch a dlkg:MobileFramework .
+
+    Raises:
+        UsageError: the name is no RDF format.
+    """
+    fmt = formats.get(format, kinds=formats.RDF_KINDS)
+    items = list(statements)
+    if fmt.rdf.supports_datasets and fmt.name != "jsonld":
+        quads = [q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object) for q in items]
+        return ox.serialize(sorted_quads(set(quads)), format=fmt.rdf,
+                            prefixes=OUTPUT_PREFIXES if fmt.name == "trig" else None) or b""
+    triples = sorted_triples(ox.Triple(t.subject, t.predicate, t.object) for t in items)
+    prefixes = OUTPUT_PREFIXES if fmt.name in ("turtle", "rdfxml", "n3") else None
+    return ox.serialize(triples, format=fmt.rdf, prefixes=prefixes) or b""
 
 
 def serialize_triples(triples: Iterable[ox.Triple], format: str = "turtle") -> bytes:
-    """Triples as Turtle or N-Triples, sorted, so that the same triples give the same bytes.
+    """Triples as Turtle or N-Triples (``dlkg reason``), sorted: :func:`write_rdf`.
 
-    >>> t = ox.Triple(ox.NamedNode(RES + "Torch"), ox.NamedNode(PREFIXES["rdf"] + "type"), ox.NamedNode(DLKG + "MobileFramework"))
+    >>> t = ox.Triple(ox.NamedNode(RES + "Torch"), ox.NamedNode(RDF + "type"), ox.NamedNode(DLKG + "MobileFramework"))
     >>> print(serialize_triples([t], "nt").decode().strip())
     <https://w3id.org/dlkg/resource/Torch> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/dlkg/ontology#MobileFramework> .
     """
-    ordered = sorted(set(triples), key=lambda t: (sort_key(t.subject), sort_key(t.predicate), sort_key(t.object)))
-    prefixes = PREFIXES if format == "turtle" else None
-    return ox.serialize(ordered, format=_TRIPLE_FORMATS[format], prefixes=prefixes)
+    return write_rdf(triples, format)
 
 
 def canonical_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     """The quads with blank nodes canonically renamed (RDFC-1.0), sorted."""
     dataset = ox.Dataset(quads)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return sorted(dataset, key=lambda q: (sort_key(q.graph_name if not isinstance(q.graph_name, ox.DefaultGraph) else None),
-                                          sort_key(q.subject), sort_key(q.predicate), sort_key(q.object)))
+    return sorted_quads(dataset)
 
 
 def export_quads(*, graph: str = "all", inferred: bool = False, store=None) -> list[ox.Quad]:
@@ -110,7 +112,7 @@ def export_graph(*, format: str = "turtle", graph: str = "all", inferred: bool =
     """The graph serialized in one format.
 
     Args:
-        format: ``jsonld``, ``turtle``, ``nt``, ``nq``, ``trig`` or ``xml``. ``nq`` and ``trig``
+        format: ``jsonld``, ``turtle``, ``nt``, ``nq``, ``trig`` or ``rdfxml``. ``nq`` and ``trig``
             keep each graph in its named graph; the others, JSON-LD included, merge them.
         graph: ``ontology``, ``data`` or ``all``.
         inferred: Add what the OWL reasoner infers (into the data graph).
@@ -121,8 +123,7 @@ def export_graph(*, format: str = "turtle", graph: str = "all", inferred: bool =
     Raises:
         UsageError: an unknown format, graph or profile, or options that do not go together.
     """
-    if format not in EXPORT_FORMATS:
-        raise UsageError(f"unknown format {format!r} (known: {', '.join(EXPORT_FORMATS)})", param="format")
+    formats.get(format, kinds=formats.RDF_KINDS, choices=EXPORT_FORMATS)
     if profile is not None and profile not in PROFILES:
         raise UsageError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})", param="profile")
     if frame and (format != "jsonld" or profile):
@@ -136,12 +137,7 @@ def export_graph(*, format: str = "turtle", graph: str = "all", inferred: bool =
         if profile == "schema":
             return _dump(_compact(triples, _SCHEMA_CONTEXT))
         return _dump(_framed(triples) if frame else _compact(triples, {"@context": _context_url()}))
-    fmt = EXPORT_FORMATS[format]
-    if fmt.supports_datasets:
-        return ox.serialize(quads, format=fmt, prefixes=PREFIXES if format == "trig" else None)
-    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads},
-                     key=lambda t: (sort_key(t.subject), sort_key(t.predicate), sort_key(t.object)))
-    return ox.serialize(triples, format=fmt, prefixes=PREFIXES if format in ("turtle", "xml") else None)
+    return write_rdf(quads, format)
 
 
 # -- schema.org profile ------------------------------------------------------------------
@@ -165,7 +161,7 @@ def _context_url() -> str:
     return CONTEXT_URL
 
 
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_RDF_TYPE = RDF + "type"
 
 
 def _expanded(triples: list[ox.Triple]) -> list:

@@ -15,36 +15,25 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
+from dlkg.catalogue import internal_queries
 from dlkg.errors import UsageError
+from dlkg.namespaces import DLKG, OWL
 from dlkg.stores import QueryResult, Store, open_store
 
 __all__ = ["FACETS", "find", "resolve"]
 
-_PREFIXES = """PREFIX dlkg: <https://w3id.org/dlkg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
+_QUERIES = internal_queries(__file__)  # dlkg/queries/facet-values.rq, frameworks.rq, frameworks-with.rq
 
-#: Facet name -> (property linking a framework to the value, class of all its values or "").
-FACETS: dict[str, tuple[str, str]] = {
-    "interface": ("dlkg:hasInterface", ""),
-    "platform": ("dlkg:runsOn", "dlkg:Platform"),
-    "language": ("dlkg:implementedIn", "dlkg:ProgrammingLanguage"),
-    "developer": ("dlkg:developedBy", ""),
-    "supports": ("dlkg:supports", "dlkg:Capability"),
-    "lacks": ("dlkg:doesNotSupport", "dlkg:Capability"),
+#: Facet name -> (property linking a framework to the value, class of all its values or None).
+FACETS: dict[str, tuple[str, str | None]] = {
+    "interface": (DLKG + "hasInterface", None),
+    "platform": (DLKG + "runsOn", DLKG + "Platform"),
+    "language": (DLKG + "implementedIn", DLKG + "ProgrammingLanguage"),
+    "developer": (DLKG + "developedBy", None),
+    "supports": (DLKG + "supports", DLKG + "Capability"),
+    "lacks": (DLKG + "doesNotSupport", DLKG + "Capability"),
 }
-
-
-def _names_query(facet: str) -> str:
-    prop, cls = FACETS[facet]
-    values = f"{{ ?framework {prop} ?value }}" + (f" UNION {{ ?value a {cls} }}" if cls else "")
-    return _PREFIXES + f"""SELECT DISTINCT ?value ?name ?kind WHERE {{
-        {values}
-        {{ ?value rdfs:label ?name BIND("label" AS ?kind) }}
-        UNION {{ ?value skos:altLabel ?name BIND("label" AS ?kind) }}
-        UNION {{ ?value skos:notation ?name BIND("short" AS ?kind) }}
-    }}"""
+_CAPABILITY_FACETS = ("supports", "lacks")
 
 
 def resolve(facet: str, value: str, store: Store) -> ox.NamedNode:
@@ -54,11 +43,14 @@ def resolve(facet: str, value: str, store: Store) -> ox.NamedNode:
         UsageError: no such value; the message lists the known ones (short names for
             capabilities, English labels otherwise).
     """
-    names = store.query(_names_query(facet)).rows
+    prop, cls = FACETS[facet]
+    # owl:Nothing, the empty class, for facets whose values are only what frameworks link to
+    names = _QUERIES.run(store, "facet-values", property=ox.NamedNode(prop),
+                         members_of=ox.NamedNode(cls or OWL + "Nothing")).rows
     wanted = value.casefold()
     matches = sorted({iri.value for iri, name, _ in names if name.value.casefold() == wanted})
     if not matches:
-        shown = "short" if FACETS[facet][0] in ("dlkg:supports", "dlkg:doesNotSupport") else "label"
+        shown = "short" if facet in _CAPABILITY_FACETS else "label"
         known = sorted({name.value for _, name, kind in names if kind.value == shown and name.language != "zh"},
                        key=lambda n: (n.casefold(), n))
         raise UsageError(f"unknown value {value!r}; known: {', '.join(known)}", param=facet)
@@ -70,7 +62,7 @@ def find(*, store: Store | None = None, timeout: float | None = None, **facets: 
 
     Args:
         store: Where to look; the packaged graph when omitted.
-        timeout: Seconds after which the query is stopped.
+        timeout: Seconds after which each query is stopped.
         **facets: Facet name (``interface``, ``platform``, ``language``, ``developer``,
             ``supports``, ``lacks``) to the values that must all hold.
 
@@ -78,17 +70,17 @@ def find(*, store: Store | None = None, timeout: float | None = None, **facets: 
         Rows of ``framework`` (IRI) and ``label``, sorted by label.
     """
     store = store or open_store()
-    patterns, bindings = [], {}
+    conditions = []
     for facet, values in sorted(facets.items()):
         if facet not in FACETS:
             raise UsageError(f"unknown facet {facet!r}; known: {', '.join(FACETS)}", path="facet")
-        for i, value in enumerate(values or ()):
-            variable = f"{facet}_{i}"
-            bindings[variable] = resolve(facet, value, store)
-            patterns.append(f"?framework {FACETS[facet][0]} ?{variable} .")
-    query = _PREFIXES + f"""SELECT DISTINCT ?framework ?label WHERE {{
-        ?framework a dlkg:Framework ; rdfs:label ?label .
-        FILTER(LANG(?label) = "en")
-        {' '.join(patterns)}
-    }} ORDER BY ?label"""
-    return store.query(query, bindings=bindings, timeout=timeout)
+        conditions += [(ox.NamedNode(FACETS[facet][0]), resolve(facet, value, store)) for value in values or ()]
+    result = _QUERIES.run(store, "frameworks", timeout=timeout)
+    # Every condition must hold: the frameworks are narrowed one condition (one query, each
+    # under the time limit) at a time.
+    rows = result.rows
+    for prop, value in conditions:
+        allowed = {row[0] for row in _QUERIES.run(store, "frameworks-with", timeout=timeout, property=prop,
+                                                  value=value).rows}
+        rows = tuple(row for row in rows if row[0] in allowed)
+    return QueryResult("select", result.variables, rows)

@@ -1,5 +1,5 @@
-"""One framework's profile, readable on a terminal, built from the canned queries
-``framework-profile`` and ``strengths-and-weaknesses``.
+"""One framework's profile as text, for ``dlkg show``: the same view model as the framework's
+web page (:func:`dlkg.views.framework_profile`), rendered for a terminal.
 
 >>> print(render_profile("keras").splitlines()[0])
 Keras
@@ -9,20 +9,36 @@ from __future__ import annotations
 
 import difflib
 
+from dlkg import views
+from dlkg.catalogue import internal_queries
 from dlkg.errors import UsageError
-from dlkg.query import run_canned
 from dlkg.stores import Store, open_store
 
-__all__ = ["render_profile", "framework_names"]
+__all__ = ["render_profile", "framework_names", "profile_text"]
 
-_NAMES = """PREFIX dlkg: <https://w3id.org/dlkg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?label WHERE { ?f a dlkg:Framework ; rdfs:label ?label . FILTER(LANG(?label) = "en") } ORDER BY ?label"""
+_QUERIES = internal_queries(__file__)  # dlkg/queries/framework-names.rq
 
 
 def framework_names(store: Store) -> list[str]:
     """The frameworks' English labels, sorted."""
-    return store.query(_NAMES).values("label")
+    return _QUERIES.run(store, "framework-names").values("label")
+
+
+def profile_text(view: dict) -> str:
+    """A framework's profile view model (:func:`dlkg.views.framework_profile`) as plain text."""
+    name = view["name"]
+    rows = [(row["label"], ", ".join(t["label"] for t in row["terms"])) for row in view["profile"]]
+    if view["model_zoos"]:
+        rows.append(("model zoo", ", ".join(view["model_zoos"])))
+    rows += [(f"capability: {c['capability']['label']}",
+              c["level_label"] + (f" ({c['condition']})" if c["condition"] else "")) for c in view["capabilities"]]
+    width = max((len(label) for label, _ in rows), default=0)
+    lines = [name, "=" * len(name)] + [f"{label:<{width}}  {value}" for label, value in rows]
+    for key, heading, mark in (("strengths", "Strengths", "✓"), ("weaknesses", "Weaknesses", "X")):
+        if view[key]:
+            lines += ["", f"{heading} (section 14.2):"]
+            lines += [f"  {mark} {bullet['zh']} — {bullet['en']}" for bullet in view[key]]
+    return "\n".join(lines) + "\n"
 
 
 def render_profile(framework: str, *, store: Store | None = None) -> str:
@@ -32,23 +48,10 @@ def render_profile(framework: str, *, store: Store | None = None) -> str:
         UsageError: no such framework; the message lists the closest names.
     """
     store = store or open_store()
-    names = framework_names(store)
-    matches = [n for n in names if n.casefold() == framework.casefold()]
+    rows = _QUERIES.run(store, "framework-names").rows
+    matches = [iri.value for iri, label in rows if label.value.casefold() == framework.casefold()]
     if not matches:
+        names = [label.value for _, label in rows]
         close = difflib.get_close_matches(framework, names, n=3, cutoff=0.4) or names
         raise UsageError(f"unknown framework {framework!r}; known: {', '.join(close)}", path="FRAMEWORK")
-    name = matches[0]
-    facts: dict[str, list[str]] = {}
-    for prop, value in run_canned("framework-profile", {"framework": name}, store=store).rows:
-        facts.setdefault(prop.value, []).append(value.value)
-    lines = [name, "=" * len(name)]
-    width = max(len(p) for p in facts) if facts else 0
-    for prop in sorted(facts, key=lambda p: (p.startswith("capability"), p)):
-        lines.append(f"{prop:<{width}}  {', '.join(facts[prop])}")
-    bullets = run_canned("strengths-and-weaknesses", {"framework": name}, store=store).rows
-    for kind, heading, mark in (("strength", "Strengths", "✓"), ("weakness", "Weaknesses", "X")):
-        chosen = [(zh.value, en.value) for _, k, zh, en in bullets if k.value == kind]
-        if chosen:
-            lines += ["", f"{heading} (section 14.2):"]
-            lines += [f"  {mark} {zh} — {en}" for zh, en in chosen]
-    return "\n".join(lines) + "\n"
+    return profile_text(views.framework_profile(store, matches[0], "en", labels=views.Labels(store)))

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from dlkg.errors import InputError
 
-__all__ = ["FORMATS", "MAX_FILE_BYTES", "MAX_LITERAL_CHARS", "check_file", "check_literals", "guess_format",
+__all__ = ["MAX_FILE_BYTES", "MAX_LITERAL_CHARS", "check_file", "check_literals", "guess_format",
            "parse", "parse_errors", "base_iri", "read_quads", "syntax_error", "to_rdflib"]
 
 #: Largest RDF file dlkg reads (override with the environment variable DLKG_MAX_FILE_BYTES).
@@ -31,32 +31,19 @@ MAX_FILE_BYTES = int(os.environ.get("DLKG_MAX_FILE_BYTES", 8 * 1024**3))
 MAX_LITERAL_CHARS = int(os.environ.get("DLKG_MAX_LITERAL_CHARS", 10_000_000))
 _DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
 
-#: Known RDF formats by file extension and short name (the names the CLI accepts).
-FORMATS: dict[str, ox.RdfFormat] = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nq": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "n3": ox.RdfFormat.N3,
-    "rdf": ox.RdfFormat.RDF_XML,
-    "owl": ox.RdfFormat.RDF_XML,
-    "xml": ox.RdfFormat.RDF_XML,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
-_EXTENSIONS = sorted(key for key in FORMATS if key != "turtle")
-
-
 def guess_format(path: str | Path) -> ox.RdfFormat:
-    """The RDF format of a file, from its extension.
+    """The RDF format of a file, from its extension (:func:`dlkg.formats.from_extension`).
 
     Raises:
         InputError: the extension names no RDF format.
     """
-    suffix = Path(path).suffix.lstrip(".").lower()
-    if suffix not in FORMATS:
-        raise InputError(f"unknown RDF format (known extensions: {', '.join(_EXTENSIONS)})", path=str(path))
-    return FORMATS[suffix]
+    from dlkg import formats
+
+    found = formats.from_extension(path)
+    if found is None:
+        known = ", ".join(formats.extensions(*formats.RDF_KINDS))
+        raise InputError(f"unknown RDF format (known extensions: {known})", path=str(path))
+    return found.rdf
 
 
 def check_file(path: Path, fmt: ox.RdfFormat) -> None:
@@ -176,12 +163,7 @@ def to_rdflib(quads: Iterable[ox.Quad]):  # -> rdflib.Graph
                         format=ox.RdfFormat.N_TRIPLES)
     graph = rdflib.Graph()
     graph.parse(data=text.decode("utf-8"), format="nt")
-    _bind_prefixes(graph)
+    from dlkg.namespaces import bind
+
+    bind(graph)
     return graph
-
-
-def _bind_prefixes(graph) -> None:
-    from dlkg.resources import DLKG, RES
-
-    graph.bind("dlkg", DLKG)
-    graph.bind("res", RES)

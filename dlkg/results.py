@@ -1,5 +1,5 @@
 """Writing query results: table, csv, tsv, json, xml, md for SELECT and ASK; turtle, nt,
-jsonld for CONSTRUCT and DESCRIBE.
+jsonld, rdfxml for CONSTRUCT and DESCRIBE (the names are :mod:`dlkg.formats`'s).
 
 JSON is the W3C SPARQL 1.1 Query Results JSON format, written from the terms directly;
 Oxigraph's own serializers turn it into XML, CSV and TSV, so those follow the W3C formats
@@ -17,16 +17,16 @@ import json
 
 import pyoxigraph as ox
 
+from dlkg import formats
 from dlkg.errors import UsageError
 from dlkg.stores.base import QueryResult
 
 __all__ = ["SELECT_FORMATS", "GRAPH_FORMATS", "default_format", "format_result", "to_json"]
 
-SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
-GRAPH_FORMATS = ("turtle", "nt", "jsonld")
-_OXIGRAPH_RESULTS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
-                     "xml": ox.QueryResultsFormat.XML}
-_GRAPH = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
+#: Formats for SELECT and ASK results.
+SELECT_FORMATS: tuple[str, ...] = formats.names(*formats.ROW_KINDS)
+#: Formats for CONSTRUCT and DESCRIBE results.
+GRAPH_FORMATS: tuple[str, ...] = ("turtle", "nt", "jsonld", "rdfxml")
 
 
 def _term_json(term) -> dict:
@@ -104,16 +104,13 @@ def format_result(result: QueryResult, format: str) -> bytes:
         UsageError: the format does not fit the result (a table of triples, Turtle of rows).
     """
     if result.kind == "graph":
-        if format not in _GRAPH:
-            raise UsageError(f"format {format!r} does not fit a CONSTRUCT/DESCRIBE result (use: {', '.join(GRAPH_FORMATS)})",
-                             param="format")
-        from dlkg.export import PREFIXES
+        if format not in GRAPH_FORMATS:
+            raise _misfit(format, "CONSTRUCT/DESCRIBE", GRAPH_FORMATS)
+        from dlkg.export import write_rdf
 
-        prefixes = PREFIXES if format == "turtle" else None
-        return ox.serialize(list(result.triples), format=_GRAPH[format], prefixes=prefixes) or b""
+        return write_rdf(result.triples, format)
     if format not in SELECT_FORMATS:
-        raise UsageError(f"format {format!r} does not fit a SELECT/ASK result (use: {', '.join(SELECT_FORMATS)})",
-                         param="format")
+        raise _misfit(format, "SELECT/ASK", SELECT_FORMATS)
     if format == "json":
         return to_json(result)
     if format == "md":
@@ -121,5 +118,11 @@ def format_result(result: QueryResult, format: str) -> bytes:
     if format == "table":
         return _table(result)
     parsed = ox.parse_query_results(to_json(result), format=ox.QueryResultsFormat.JSON)
-    data = parsed.serialize(format=_OXIGRAPH_RESULTS[format])
+    data = parsed.serialize(format=formats.FORMATS[format].results)
     return data if data.endswith(b"\n") else data + b"\n"
+
+
+def _misfit(format: str, kind: str, fitting: tuple[str, ...]) -> UsageError:
+    what = f" ({formats.FORMATS[format].label})" if format in formats.FORMATS else ""
+    return UsageError(f"format {format!r}{what} does not fit a {kind} result (use: {', '.join(fitting)})",
+                      param="format")

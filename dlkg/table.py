@@ -14,7 +14,9 @@ import html
 import io
 from dataclasses import dataclass, field
 
+from dlkg.catalogue import internal_queries
 from dlkg.errors import UsageError
+from dlkg.namespaces import DLKG
 from dlkg.stores import Store, open_store
 
 __all__ = ["Cell", "Row", "Table", "build_table", "render", "TABLE_FORMATS", "LANGUAGES"]
@@ -22,57 +24,9 @@ __all__ = ["Cell", "Row", "Table", "build_table", "render", "TABLE_FORMATS", "LA
 TABLE_FORMATS = ("md", "csv", "html")
 LANGUAGES = ("zh", "en")
 
-_PREFIXES = """PREFIX dlkg: <https://w3id.org/dlkg/ontology#>
-PREFIX res: <https://w3id.org/dlkg/resource/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
+_QUERIES = internal_queries(__file__)  # dlkg/queries/table-*.rq
 
-_COLUMNS = _PREFIXES + """
-SELECT ?column ?position ?header ?capability ?yes ?no ?marker WHERE {
-    ?column a dlkg:TableColumn ; dcterms:isPartOf res:Table14-1 ; dlkg:position ?position ;
-            rdfs:label ?header .
-    FILTER(LANG(?header) = ?lang)
-    OPTIONAL { ?column dlkg:capabilityColumn ?capability ;
-                       dlkg:positiveWord ?yes ; dlkg:negativeWord ?no .
-               FILTER(LANG(?yes) = ?lang && LANG(?no) = ?lang) }
-    OPTIONAL { ?column dlkg:footnote/dlkg:marker ?marker }
-} ORDER BY ?position
-"""
-
-_LIST_CELLS = _PREFIXES + """
-SELECT DISTINCT ?framework ?column ?position ?text WHERE {
-    ?entry a dlkg:ListEntry ; dlkg:entryOf ?framework ; dlkg:column ?column ; dlkg:position ?position .
-    ?column dcterms:isPartOf res:Table14-1 .
-    OPTIONAL { ?entry dlkg:printedAs ?printed }
-    OPTIONAL { ?entry dlkg:value/rdfs:label ?label . FILTER(LANG(?label) = "en") }
-    BIND(COALESCE(?printed, ?label) AS ?text)
-} ORDER BY ?framework ?column ?position
-"""
-
-_CAPABILITY_CELLS = _PREFIXES + """
-SELECT ?framework ?column ?level ?marker WHERE {
-    ?statement a dlkg:CapabilityStatement ; dlkg:statementAbout ?framework ; dlkg:column ?column ;
-               dlkg:supportLevel ?actual .
-    ?column dcterms:isPartOf res:Table14-1 .
-    OPTIONAL { ?statement dlkg:printedSupportLevel ?printed }
-    OPTIONAL { ?statement dlkg:footnote/dlkg:marker ?marker }
-    BIND(COALESCE(?printed, ?actual) AS ?level)
-}
-"""
-
-_FOOTNOTES = _PREFIXES + """
-SELECT ?marker ?text WHERE {
-    ?footnote a dlkg:Footnote ; dcterms:isPartOf res:Table14-1 ; dlkg:marker ?marker ; dlkg:text ?text .
-    FILTER(LANG(?text) = ?lang)
-} ORDER BY ?marker
-"""
-
-_TITLE = _PREFIXES + """
-SELECT ?title WHERE { res:Table14-1 dcterms:title ?title . FILTER(LANG(?title) = ?lang) }
-"""
-
-_SUPPORTED = "https://w3id.org/dlkg/ontology#Supported"
+_SUPPORTED = DLKG + "Supported"
 
 
 @dataclass(frozen=True)
@@ -118,19 +72,19 @@ def build_table(*, lang: str = "zh", store: Store | None = None) -> Table:
     store = store or open_store()
     import pyoxigraph as ox
 
-    lang_term = {"lang": ox.Literal(lang)}
-    columns = store.query(_COLUMNS, bindings=lang_term).rows
+    lang_term = ox.Literal(lang)
+    columns = _QUERIES.run(store, "table-columns", lang=lang_term).rows
     index = {col[0].value: i for i, col in enumerate(columns)}
     words = {col[0].value: {_SUPPORTED: col[4].value} if col[4] else {} for col in columns}
     negative = {col[0].value: col[5].value if col[5] else "" for col in columns}
 
     cells: dict[str, dict[int, list[str] | Cell]] = {}
     row_position: dict[str, int] = {}
-    for framework, column, position, text in store.query(_LIST_CELLS).rows:
+    for framework, column, position, text in _QUERIES.run(store, "table-list-cells").rows:
         cells.setdefault(framework.value, {}).setdefault(index[column.value], []).append(text.value)
         if index[column.value] == 0:  # the framework column's entries give the row order
             row_position[framework.value] = int(position.value)
-    for framework, column, level, marker in store.query(_CAPABILITY_CELLS).rows:
+    for framework, column, level, marker in _QUERIES.run(store, "table-capability-cells").rows:
         word = words[column.value].get(level.value, negative[column.value])
         cells.setdefault(framework.value, {})[index[column.value]] = Cell(word, marker.value if marker else "")
 
@@ -141,13 +95,13 @@ def build_table(*, lang: str = "zh", store: Store | None = None) -> Table:
         rows.append(Row(framework, row_cells))
     rows.sort(key=lambda r: row_position.get(r.framework, len(row_position) + 1))
 
-    title_rows = store.query(_TITLE, bindings=lang_term).rows
+    title_rows = _QUERIES.run(store, "table-title", lang=lang_term).rows
     return Table(
         title=title_rows[0][0].value if title_rows else "",
         headers=[col[2].value for col in columns],
         header_markers=[col[6].value if col[6] else "" for col in columns],
         rows=rows,
-        footnotes=[(m.value, t.value) for m, t in store.query(_FOOTNOTES, bindings=lang_term).rows],
+        footnotes=[(m.value, t.value) for m, t in _QUERIES.run(store, "table-footnotes", lang=lang_term).rows],
     )
 
 

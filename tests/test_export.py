@@ -97,7 +97,7 @@ def test_schema_profile_round_trips_to_the_mapping():
     assert sorted(apps["Keras"]["isBasedOn"], key=lambda b: b["@id"]) == [{"@id": f"res:{b}"} for b in ["Deeplearning4j", "TensorFlow", "Theano"]]
 
 
-@pytest.mark.parametrize(("fmt", "rdflib_format"), [("turtle", "turtle"), ("nt", "nt"), ("xml", "xml")])
+@pytest.mark.parametrize(("fmt", "rdflib_format"), [("turtle", "turtle"), ("nt", "nt"), ("rdfxml", "xml")])
 @pytest.mark.parametrize("graph", ["ontology", "data", "all"])
 def test_triple_formats_round_trip(fmt, rdflib_format, graph):
     parsed = rdflib.Graph().parse(data=export_graph(format=fmt, graph=graph), format=rdflib_format)
@@ -117,9 +117,25 @@ def test_dataset_formats_keep_named_graphs(fmt, rdflib_format):
 
 @pytest.mark.parametrize("options", [dict(format="turtle"), dict(format="jsonld"), dict(format="jsonld", frame=True),
                                      dict(format="jsonld", profile="schema"), dict(format="nq"), dict(format="trig"),
-                                     dict(format="xml"), dict(format="nt")])
+                                     dict(format="rdfxml"), dict(format="nt")])
 def test_two_exports_are_byte_identical(options):
     assert export_graph(**options) == export_graph(**options)
+
+
+def test_xml_is_not_rdfxml_one_line_exit_2():
+    # "xml" means SPARQL Results XML everywhere; the export names RDF/XML "rdfxml" and says so.
+    done = run_dlkg("export", "--format", "xml")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.strip().splitlines() == [
+        "dlkg: error: --format: 'xml' is SPARQL Results XML, not an RDF format "
+        "(for RDF/XML use 'rdfxml'; known: jsonld, turtle, nt, nq, trig, rdfxml)"]
+
+
+def test_rdfxml_from_the_command_line_is_rdfxml():
+    done = run_dlkg("export", "--format", "rdfxml", "--graph", "data")
+    assert done.returncode == 0
+    graph = rdflib.Graph().parse(data=done.stdout, format="xml")
+    assert (rdflib.URIRef(RES + "Torch"), rdflib.URIRef(DLKG + "runsOn"), rdflib.URIRef(RES + "iOS")) in graph
 
 
 def test_byte_identical_across_processes():

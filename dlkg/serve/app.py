@@ -47,12 +47,14 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from dlkg import formats
 from dlkg.errors import DlkgError, InputError, QueryTimeout, StoreError, UpdateRefused
 from dlkg.resources import DATA_GRAPH, ONTOLOGY_DIR, ONTOLOGY_GRAPH, ONTOLOGY_IRI, RES
 from dlkg.serve.execute import Dataset, QueryExecutor
 from dlkg.serve.i18n import LANGUAGES, TEXT, pick_language
 from dlkg.serve.negotiation import choose
 from dlkg.serve.protocol import (
+    GRAPH_FORMATS,
     LINKED_DATA_TYPES,
     ProtocolError,
     content_type,
@@ -62,7 +64,7 @@ from dlkg.serve.protocol import (
     serialize_triples,
 )
 from dlkg.serve.security import LOOPBACK_HOSTS, BodyLimit, HostCheck, OriginCheck, RateLimit, SecurityHeaders
-from dlkg.serve.site import Site, local_path
+from dlkg.serve.site import Site, template_environment
 from dlkg.sparql import query_form
 from dlkg.stores import QueryResult, Store, open_store
 
@@ -78,10 +80,10 @@ DEFAULT_RATE_LIMIT = (120, 60.0)
 #: Largest request body accepted, in bytes (a guard-sized query, form-encoded, fits).
 DEFAULT_MAX_BODY = 512 * 1024
 
-_EXTENSIONS = {"ttl": "turtle", "nt": "nt", "jsonld": "jsonld", "rdf": "rdfxml", "html": "html"}
-_EXTENSION_OF = {"turtle": "ttl", "nt": "nt", "jsonld": "jsonld", "rdfxml": "rdf", "html": "html"}
-_MEDIA_OF = {"turtle": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json",
-             "rdfxml": "application/rdf+xml", "html": "text/html"}
+# Linked-data representations by URL extension, from the format table (dlkg.formats).
+_EXTENSION_OF = {**{name: formats.FORMATS[name].extension for name in GRAPH_FORMATS}, "html": "html"}
+_EXTENSIONS = {ext: name for name, ext in _EXTENSION_OF.items()}
+_MEDIA_OF = {**{name: formats.FORMATS[name].media_type for name in GRAPH_FORMATS}, "html": "text/html"}
 _PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
              "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 _CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "Content-Type, Retry-After"}
@@ -162,11 +164,7 @@ class _Server:
         self.max_concurrent = max_concurrent_queries
         self._slots: asyncio.Semaphore | None = None
         self.docs = docs
-        self.templates = Jinja2Templates(directory=str(HERE / "templates"))
-        self.templates.env.globals.update(local_path=local_path, LANGUAGES=LANGUAGES)
-        self.templates.env.filters["w3id_path"] = lambda iri: local_path(iri) or iri
-        # Only web addresses become links to elsewhere (never javascript: or data: IRIs).
-        self.templates.env.tests["web"] = lambda value: str(value).startswith(("http://", "https://"))
+        self.templates = Jinja2Templates(env=template_environment())
 
     @property
     def slots(self) -> asyncio.Semaphore:
@@ -376,9 +374,8 @@ def named_graph(request: Request) -> Response:
 
 
 def _alternates(base: str) -> list[dict]:
-    return [{"type": _MEDIA_OF[fmt], "href": f"{base}.{ext}", "label": label}
-            for fmt, ext, label in (("turtle", "ttl", "Turtle"), ("nt", "nt", "N-Triples"),
-                                    ("jsonld", "jsonld", "JSON-LD"), ("rdfxml", "rdf", "RDF/XML"))]
+    return [{"type": _MEDIA_OF[fmt], "href": f"{base}.{_EXTENSION_OF[fmt]}", "label": formats.FORMATS[fmt].label}
+            for fmt in GRAPH_FORMATS]
 
 
 # -- pages ---------------------------------------------------------------------------------------

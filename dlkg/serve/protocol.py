@@ -23,8 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-import pyoxigraph as ox
-
+from dlkg import formats
 from dlkg.serve.execute import Dataset
 from dlkg.serve.negotiation import charset, choose, media_type
 from dlkg.stores import QueryResult
@@ -53,23 +52,16 @@ class QueryRequest:
 
 
 #: Media types offered per result kind, in the server's order of preference, with the
-#: dlkg format name that writes them.
+#: dlkg format name that writes them (:mod:`dlkg.formats`).
 FORMATS: dict[str, list[tuple[str, str]]] = {
-    "select": [("application/sparql-results+json", "json"), ("application/sparql-results+xml", "xml"),
-               ("text/csv", "csv"), ("text/tab-separated-values", "tsv"), ("application/json", "json"),
-               ("application/xml", "xml"), ("text/xml", "xml")],
-    "ask": [("application/sparql-results+json", "json"), ("application/sparql-results+xml", "xml"),
-            ("application/json", "json"), ("application/xml", "xml"), ("text/xml", "xml")],
-    "graph": [("text/turtle", "turtle"), ("application/n-triples", "nt"), ("application/ld+json", "jsonld"),
-              ("application/rdf+xml", "rdfxml"), ("application/x-turtle", "turtle"), ("text/plain", "nt")],
+    "select": formats.offers(["json", "xml", "csv", "tsv"]),
+    "ask": formats.offers(["json", "xml"]),
+    "graph": formats.offers(["turtle", "nt", "jsonld", "rdfxml"]),
 }
 #: Linked-data representations: HTML first (what a browser gets for */*), then RDF.
 LINKED_DATA_TYPES: list[tuple[str, str]] = [("text/html", "html")] + FORMATS["graph"]
-GRAPH_FORMATS = ("turtle", "nt", "jsonld", "rdfxml")
-_EXPLICIT = {"json", "xml", "csv", "tsv", "turtle", "nt", "jsonld", "rdfxml"}
-_ALIASES = {"json-ld": "jsonld", "ttl": "turtle", "n-triples": "nt", "ntriples": "nt", "rdf+xml": "rdfxml"}
-_TEXT_TYPES = ("text/", "application/sparql-results+json", "application/json", "application/ld+json",
-               "application/n-triples", "application/sparql-results+xml", "application/xml", "application/rdf+xml")
+GRAPH_FORMATS = tuple(dict.fromkeys(name for _, name in FORMATS["graph"]))
+_EXPLICIT = {name for offers in FORMATS.values() for _, name in offers}
 
 
 def _one(values: list[str], name: str) -> str | None:
@@ -120,8 +112,8 @@ def parse_request(method: str, url_params: list[tuple[str, str]], content_type: 
         raise ProtocolError(400, "missing the query parameter (SPARQL 1.1 Protocol: ?query=...)")
     # ``format`` (also ``output``, as SPARQLWrapper and Fuseki send them) is a hint: values
     # that name a known format are kept, in order, and the first that fits the result wins.
-    hints = tuple(_ALIASES.get(v.lower(), v.lower()) for n, v in params if n in ("format", "output"))
-    fmt = tuple(h for h in hints if h in _EXPLICIT)
+    found = (formats.lookup(v) for n, v in params if n in ("format", "output"))
+    fmt = tuple(f.name for f in found if f is not None and f.name in _EXPLICIT)
     dataset = Dataset(tuple(v for n, v in params if n == "default-graph-uri"),
                       tuple(v for n, v in params if n == "named-graph-uri"))
     return QueryRequest(query, dataset, fmt)
@@ -148,21 +140,19 @@ def negotiate(kind: str, accept: str | None, hints: Sequence[str] = ()) -> tuple
 
 def content_type(media: str) -> str:
     """The Content-Type header for a media type (UTF-8 for the textual ones)."""
-    return f"{media}; charset=utf-8" if media.startswith(_TEXT_TYPES) else media
+    textual = media.startswith("text/") or formats.from_media_type(media) is not None  # every RDF/results format is text
+    return f"{media}; charset=utf-8" if textual else media
 
 
 def serialize(result: QueryResult, fmt: str) -> bytes:
     """The result in a dlkg format, by the library's serializers (Oxigraph's)."""
     from dlkg.results import format_result
 
-    if fmt == "rdfxml":
-        from dlkg.export import PREFIXES
-
-        return ox.serialize(list(result.triples), format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES) or b""
     return format_result(result, fmt)
 
 
 def serialize_triples(triples, fmt: str) -> bytes:
-    """Triples in a graph format (``turtle``, ``nt``, ``jsonld``, ``rdfxml``)."""
-    return serialize(QueryResult("graph", triples=tuple(triples)).sorted(), fmt)
+    """Triples in a graph format (``turtle``, ``nt``, ``jsonld``, ``rdfxml``), sorted."""
+    from dlkg.export import write_rdf
 
+    return write_rdf(triples, fmt)

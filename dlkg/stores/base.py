@@ -14,21 +14,9 @@ import pyoxigraph as ox
 
 from dlkg.errors import ResultTooLarge
 from dlkg.sparql import Term, has_order_by
+from dlkg.terms import sort_key, sorted_triples  # re-exported: sort_key's callers import it from here
 
 __all__ = ["Dataset", "QueryResult", "Store", "Term", "sort_key", "result_from_pyoxigraph"]
-
-def sort_key(term: Term | None) -> tuple:
-    """A total, deterministic order over terms: unbound first, then IRIs, blank nodes, literals."""
-    if term is None:
-        return (0, "", "")
-    if isinstance(term, ox.NamedNode):
-        return (1, term.value, "")
-    if isinstance(term, ox.BlankNode):
-        return (2, term.value, "")
-    if isinstance(term, ox.Literal):
-        return (3, term.value, term.language or term.datatype.value)
-    return (4, str(term), "")
-
 
 class QueryResult:
     """What a query returned.
@@ -79,7 +67,7 @@ class QueryResult:
             rows = tuple(sorted(self.rows, key=lambda row: tuple(sort_key(t) for t in row)))
             return QueryResult("select", self.variables, rows)
         if self.kind == "graph":
-            triples = tuple(sorted(set(self.triples), key=lambda t: (sort_key(t.subject), sort_key(t.predicate), sort_key(t.object))))
+            triples = tuple(sorted_triples(self.triples))
             return QueryResult("graph", triples=triples)
         return self
 

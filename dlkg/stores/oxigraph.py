@@ -21,7 +21,6 @@ from dlkg.stores.folder import StoreFolder
 __all__ = ["MemoryStore", "OxigraphStore", "StagedVersion", "run_query", "packaged_files", "LOAD_BATCH"]
 
 _POSITION = re.compile(r"error at (\d+):(\d+): ")
-_QUERIES = Path(__file__).parent / "queries"
 #: Quads per ``bulk_extend`` call of a load. Peak memory loading 1e6 triples: 50,000: 81 MB,
 #: 100,000: 130 MB, 200,000: 225 MB (``bulk_load`` of the whole file: 905 MB); 50,000 was the
 #: slowest, 100,000 and 200,000 within the noise of each other on 2 cores.
@@ -101,10 +100,11 @@ def run_query_with_timeout(store: ox.Store, query: str, bindings: Mapping[str, T
 
 
 def _internal(name: str, **bindings: ox.NamedNode) -> str:
-    """An internal query of ``queries/`` beside this module, its ``?_name`` parameters bound."""
-    from dlkg.catalogue import read_query
+    """An internal query of ``queries/`` beside this module, its ``?_name`` parameters bound
+    (for a version's pyoxigraph store, which is not a :class:`Store` to ``run`` it on)."""
+    from dlkg.catalogue import internal_queries
 
-    return bind_values(read_query(_QUERIES / f"{name}.rq").text, {f"_{key}": value for key, value in bindings.items()})
+    return bind_values(internal_queries(__file__).get(name).text, {f"_{key}": value for key, value in bindings.items()})
 
 
 class _PyoxigraphStore(Store):
