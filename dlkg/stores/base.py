@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import pyoxigraph as ox
 
+from dlkg.catalogue import internal_queries
 from dlkg.errors import ResultTooLarge
 from dlkg.sparql import Term, has_order_by
 from dlkg.terms import sort_key, sorted_triples  # re-exported: sort_key's callers import it from here
@@ -164,7 +165,7 @@ class Store(ABC):
 
     def graph_triples(self, graph: str) -> list[ox.Triple]:
         """The triples of one named graph, sorted."""
-        result = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ox.NamedNode(graph).value}> {{ ?s ?p ?o }} }}")
+        result = internal_queries(__file__).run(self, "graph-triples", graph=ox.NamedNode(graph))
         return list(result.triples)
 
     def graph_ntriples(self, graph: str) -> bytes:
@@ -173,7 +174,7 @@ class Store(ABC):
 
     def count(self, graph: str) -> int:
         """How many triples one named graph holds."""
-        result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ox.NamedNode(graph).value}> {{ ?s ?p ?o }} }}")
+        result = internal_queries(__file__).run(self, "graph-count", graph=ox.NamedNode(graph))
         return int(result.rows[0][0].value)
 
     def close(self) -> None:
