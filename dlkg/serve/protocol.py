@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 
-from dlkg.serve.execute import Dataset
+from dlkg.executor import Dataset
 from dlkg.serve.negotiation import charset, choose, media_type
 from dlkg.stores import QueryResult
 

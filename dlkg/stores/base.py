@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -17,6 +18,9 @@ from dlkg.sparql import Term, has_order_by
 
 __all__ = ["DIGEST_LIMIT", "Dataset", "LoadReport", "QueryResult", "Store", "Term", "DIGEST_SECONDS", "same_graph_in_time", "sort_key",
            "result_from_pyoxigraph"]
+
+_NAMED_GRAPHS = Path(__file__).with_name("named-graphs.rq")
+
 
 def sort_key(term: Term | None) -> tuple:
     """A total, deterministic order over terms: unbound first, then IRIs, blank nodes, literals."""
@@ -206,6 +210,11 @@ class Store(ABC):
 
     #: Short name of the store kind, as in the registry.
     kind: str = ""
+    #: Queries run inside this process, by an engine that cannot be interrupted: a time
+    #: limit needs a worker process (:mod:`dlkg.executor`), and naming one of the store's
+    #: graphs in ``FROM`` cannot make anything be fetched. False for remote stores, whose
+    #: client keeps the deadline itself.
+    in_process: bool = False
 
     @abstractmethod
     def query(self, query: str, *, bindings: Mapping[str, Term] | None = None,
@@ -262,6 +271,18 @@ class Store(ABC):
         """How many triples one named graph holds."""
         result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ox.NamedNode(graph).value}> {{ ?s ?p ?o }} }}")
         return int(result.rows[0][0].value)
+
+    def named_graphs(self) -> frozenset[str]:
+        """The IRIs of the store's named graphs."""
+        result = self.query(_NAMED_GRAPHS.read_text(encoding="utf-8"))
+        return frozenset(row[0].value for row in result.rows if isinstance(row[0], ox.NamedNode))
+
+    def worker_setup(self) -> None:
+        """Make this (forked) copy of the store fit to answer queries in a query worker process.
+
+        Called once in each new worker of :class:`dlkg.worker.WorkerPool`; the default needs
+        nothing (an in-memory store is inherited by the fork as it is).
+        """
 
     def close(self) -> None:
         """Release what the store holds (files, connections)."""
