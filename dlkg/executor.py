@@ -28,7 +28,8 @@ dlkg.errors.InputError: query:1:1: DROP is an update; dlkg runs queries only (lo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
@@ -148,20 +149,50 @@ class QueryExecutor:
             QueryError, StoreError: the engine, its worker or the store failed.
         """
         text = self.check(query).text
-        if not self.store.in_process:  # the remote client keeps the deadline itself
-            return _answer(self.store, text, bindings, self.max_rows, dataset, base_iri, self.timeout, render)
-        if self._pool is None and self.timeout is None and self.memory is None:
-            return _answer(self.store, text, bindings, self.max_rows, dataset, base_iri, None, render)
-        from dlkg.worker import PoolBusy, WorkerDied, WorkerPool
-
-        try:
+        if self._pool is None and not self._one_shot():
+            return _answer(self.store, text, bindings, self.max_rows, dataset, base_iri, self._client_timeout(), render)
+        with self._policy_errors():
             if self._pool is not None:
                 return self._pool.call(text, bindings, self.max_rows, dataset, base_iri, None, render,
                                        timeout=self.timeout, wait=self.timeout)
+            from dlkg.worker import WorkerPool
+
             # One query with a limit (the CLI): a one-shot worker, the query bound before the fork.
             job = partial(_answer, self.store, text, bindings, self.max_rows, dataset, base_iri, None, render)
             with WorkerPool(job, size=1, memory=self.memory, setup=self.store.worker_setup, respawn=False) as pool:
                 return pool.call(timeout=self.timeout)
+
+    async def run_async(self, query: str | CheckedQuery, *, bindings: Mapping[str, Term] | None = None,
+                        dataset: Dataset | None = None, base_iri: str | None = None,
+                        render: Callable[[QueryResult], Any] | None = None) -> Any:
+        """:meth:`run` for an asyncio server: with started workers the event loop waits on the
+        worker's pipe (no thread per query); otherwise :meth:`run` runs in a thread."""
+        if self._pool is None:
+            import anyio
+
+            return await anyio.to_thread.run_sync(partial(self.run, query, bindings=bindings, dataset=dataset,
+                                                          base_iri=base_iri, render=render))
+        text = self.check(query).text
+        with self._policy_errors():
+            return await self._pool.call_async(text, bindings, self.max_rows, dataset, base_iri, None, render,
+                                               timeout=self.timeout, wait=self.timeout)
+
+    def _one_shot(self) -> bool:
+        """Whether a query without started workers needs a worker: an in-process store with a
+        time limit or a memory cap."""
+        return self.store.in_process and (self.timeout is not None or self.memory is not None)
+
+    def _client_timeout(self) -> float | None:
+        """The time limit handed to the store itself: only a remote store's client keeps one."""
+        return None if self.store.in_process else self.timeout
+
+    @contextmanager
+    def _policy_errors(self) -> Iterator[None]:
+        """What a worker's failures mean to the caller: dlkg errors, one line each."""
+        from dlkg.worker import PoolBusy, WorkerDied
+
+        try:
+            yield
         except DlkgError:
             raise
         except PoolBusy:

@@ -28,6 +28,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 __all__ = ["WorkerPool", "WorkerDied", "PoolBusy", "call_with_deadline"]
@@ -240,6 +241,50 @@ class WorkerPool:
         if not answered:
             self._discard(worker)
             raise TimeoutError(f"stopped after the time limit of {timeout:g} s")
+        return self._settle(worker, status, payload)
+
+    async def call_async(self, *args: Any, timeout: float | None, wait: float | None = None) -> Any:
+        """:meth:`call` for an asyncio event loop: the loop waits on the worker's pipe itself,
+        so a server needs no thread per query (the pipe is read once the answer is there).
+
+        A cancelled call (the client went away) kills the worker, which is replaced.
+        """
+        import asyncio
+
+        if self._closed:
+            raise RuntimeError("the worker pool is closed")
+        try:
+            worker = self._idle.get_nowait()
+        except queue.Empty:  # all busy (or one being replaced): wait in a thread, not in the loop
+            loop = asyncio.get_running_loop()
+            try:
+                worker = await loop.run_in_executor(None, partial(self._idle.get, True, wait))
+            except queue.Empty:
+                raise PoolBusy(f"no query worker became free within {wait:g} s") from None
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[None] = loop.create_future()
+        fd = worker.conn.fileno()
+        try:
+            worker.conn.send_bytes(pickle.dumps(args, protocol=pickle.HIGHEST_PROTOCOL))
+            loop.add_reader(fd, lambda: answer.done() or answer.set_result(None))
+            try:
+                await asyncio.wait_for(answer, timeout)
+            finally:
+                loop.remove_reader(fd)
+            status, payload = pickle.loads(worker.conn.recv_bytes())
+        except asyncio.TimeoutError:
+            self._discard(worker)
+            raise TimeoutError(f"stopped after the time limit of {timeout:g} s") from None
+        except (EOFError, OSError):
+            self._discard(worker)
+            raise WorkerDied("the worker process died without an answer (it may have run out of memory)") from None
+        except BaseException:  # cancelled mid-request: its answer would reach the next caller
+            self._discard(worker)
+            raise
+        return self._settle(worker, status, payload)
+
+    def _settle(self, worker: _Worker, status: str, payload: Any) -> Any:
+        """Put a worker that answered back to work (or replace it) and return or raise its answer."""
         if status == "error" and isinstance(payload, MemoryError):
             self._discard(worker)  # it leaves by itself; a fresh one takes its place
         else:
@@ -286,8 +331,6 @@ def call_with_deadline(func: Callable[..., Any], *args: Any, timeout: float, mem
         WorkerDied: the worker ended without an answer (it may have run out of memory).
         Exception: what ``func`` raised, raised again here.
     """
-    from functools import partial
-
     # The arguments are bound before the fork, so they reach the worker without pickling.
     with WorkerPool(partial(func, *args), size=1, memory=memory, respawn=False) as pool:
         return pool.call(timeout=timeout)

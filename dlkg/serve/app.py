@@ -36,7 +36,6 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
 
-import anyio
 import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -176,8 +175,8 @@ class _Server:
         return self._slots
 
     async def run(self, query: CheckedQuery, dataset: Dataset, base_iri: str, fmt: str | None = None):
-        """Run a checked query from a thread that waits on a query worker; the result, or
-        with ``fmt`` its serialization, made in the worker (only bytes cross the pipe)."""
+        """Run a checked query; the result, or with ``fmt`` its serialization, made in the
+        query worker (only bytes cross the pipe)."""
         try:
             await asyncio.wait_for(self.slots.acquire(), timeout=self.executor.timeout)
         except asyncio.TimeoutError:
@@ -185,8 +184,7 @@ class _Server:
                                 {"Retry-After": "5"}) from None
         try:
             render = partial(serialize, fmt=fmt) if fmt is not None else None
-            return await anyio.to_thread.run_sync(partial(self.executor.run, query, dataset=dataset,
-                                                          base_iri=base_iri, render=render))
+            return await self.executor.run_async(query, dataset=dataset, base_iri=base_iri, render=render)
         finally:
             self.slots.release()
 
