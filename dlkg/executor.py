@@ -151,10 +151,15 @@ class QueryExecutor:
         text = self.check(query).text
         if self._pool is None and not self._one_shot():
             return _answer(self.store, text, bindings, self.max_rows, dataset, base_iri, self._client_timeout(), render)
+        from dlkg.worker import WorkerDied  # here: the worker machinery is not on the start-up path
+
         with self._policy_errors():
             if self._pool is not None:
-                return self._pool.call(text, bindings, self.max_rows, dataset, base_iri, None, render,
-                                       timeout=self.timeout, wait=self.timeout)
+                args = (text, bindings, self.max_rows, dataset, base_iri, None, render)
+                try:
+                    return self._pool.call(*args, timeout=self.timeout, wait=self.timeout)
+                except WorkerDied:  # once more on a fresh worker: queries are read-only
+                    return self._pool.call(*args, timeout=self.timeout, wait=self.timeout)
             from dlkg.worker import WorkerPool
 
             # One query with a limit (the CLI): a one-shot worker, the query bound before the fork.
@@ -172,10 +177,15 @@ class QueryExecutor:
 
             return await anyio.to_thread.run_sync(partial(self.run, query, bindings=bindings, dataset=dataset,
                                                           base_iri=base_iri, render=render))
+        from dlkg.worker import WorkerDied
+
         text = self.check(query).text
+        args = (text, bindings, self.max_rows, dataset, base_iri, None, render)
         with self._policy_errors():
-            return await self._pool.call_async(text, bindings, self.max_rows, dataset, base_iri, None, render,
-                                               timeout=self.timeout, wait=self.timeout)
+            try:
+                return await self._pool.call_async(*args, timeout=self.timeout, wait=self.timeout)
+            except WorkerDied:  # once more on a fresh worker: queries are read-only
+                return await self._pool.call_async(*args, timeout=self.timeout, wait=self.timeout)
 
     def _one_shot(self) -> bool:
         """Whether a query without started workers needs a worker: an in-process store with a
@@ -189,7 +199,7 @@ class QueryExecutor:
     @contextmanager
     def _policy_errors(self) -> Iterator[None]:
         """What a worker's failures mean to the caller: dlkg errors, one line each."""
-        from dlkg.worker import PoolBusy, WorkerDied
+        from dlkg.worker import PoolBusy
 
         try:
             yield
