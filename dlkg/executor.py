@@ -199,7 +199,7 @@ class QueryExecutor:
     @contextmanager
     def _policy_errors(self) -> Iterator[None]:
         """What a worker's failures mean to the caller: dlkg errors, one line each."""
-        from dlkg.worker import PoolBusy
+        from dlkg.worker import PoolBusy, WorkerDied
 
         try:
             yield
