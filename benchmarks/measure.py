@@ -581,8 +581,25 @@ class Run:
 
     # -- the whole run -----------------------------------------------------------------
 
+    # -- the SPARQL endpoint ----------------------------------------------------------
+
+    def serve(self) -> None:
+        """``dlkg serve`` beside ``oxigraph serve-read-only`` on the packaged graph (:mod:`benchmarks.serve`)."""
+        from benchmarks.serve import measure_endpoints
+
+        seconds, rounds = (3.0, 1) if self.config.quick else (10.0, 2)
+        for rec in measure_endpoints(seconds=seconds, rounds=rounds):
+            self.record("serve", rec.pop("engine"), None, None, **rec)
+        by = {(r["engine"], r["clients"]): r for r in self.records if r["operation"] == "serve"}
+        for clients in sorted({c for _, c in by}):
+            d, o = by[("dlkg serve", clients)], by[("oxigraph serve-read-only", clients)]
+            self.say(f"serve, {clients} client(s): dlkg {d['qps']:.0f} q/s (p50 {d['p50_ms']:.2f} ms, "
+                     f"{d['errors']} errors), oxigraph {o['qps']:.0f} q/s (p50 {o['p50_ms']:.2f} ms): "
+                     f"{d['qps'] / o['qps']:.2f}x")
+
     def run_all(self) -> None:
         self.cold_start()
+        self.serve()
         for size in self.config.sizes:
             self.data(size)
             self.loads_embedded(size)

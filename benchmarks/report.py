@@ -157,6 +157,16 @@ def targets(doc: dict) -> list[dict]:
                                   f"baseline); the file ({load.get('file_mb', 0):.0f} MB) as parsed quads: "
                                   f"{parsed['peak_rss_mb']:.0f} MB ({objects:.0f} MB over baseline)",
                         "met": over < 0.5 * objects})
+    serve = {(r["engine"], r["clients"]): r for r in records if r["operation"] == "serve"}
+    for clients in sorted({c for _, c in serve}):
+        d, o = serve.get(("dlkg serve", clients)), serve.get(("oxigraph serve-read-only", clients))
+        if d and o:
+            ratio = d["qps"] / o["qps"]
+            out.append({"target": f"`dlkg serve` answers the flagship query from {clients} client(s) at ≥ 0.5x the "
+                                  "queries/s of `oxigraph serve-read-only --union-default-graph`, no errors",
+                        "figure": f"{ratio:.2f}x ({d['qps']:.0f} vs {o['qps']:.0f} q/s; p50 {d['p50_ms']:.2f} vs "
+                                  f"{o['p50_ms']:.2f} ms; {d['errors']} errors)",
+                        "met": ratio >= 0.5 and d["errors"] == 0})
     return out
 
 
@@ -182,6 +192,14 @@ def markdown(doc: dict) -> str:
     for t in targets(doc):
         mark = "yes" if t["met"] else ("n/a" if t.get("note") else "**no**")
         lines.append(f"| {t['target']} | {t['figure']}{' — ' + t['note'] if t.get('note') else ''} | {mark} |")
+
+    serve = [r for r in records if r["operation"] == "serve"]
+    if serve:
+        lines += ["", "### SPARQL endpoint (flagship query, SPARQL JSON, keep-alive clients)", "",
+                  "| server | clients | queries/s | p50 | p90 | errors |", "|---|---|---|---|---|---|"]
+        for r in sorted(serve, key=lambda r: (r["clients"], r["engine"])):
+            lines.append(f"| {r['engine']} | {r['clients']} | {r['qps']:.0f} | {r['p50_ms']:.2f} ms | "
+                         f"{r['p90_ms']:.2f} ms | {r['errors']} |")
 
     lines += ["", "### Cold start", "", "| command | median | min–max | peak RSS |", "|---|---|---|---|"]
     for r in records:

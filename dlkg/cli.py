@@ -374,14 +374,16 @@ def docs(out_dir: str) -> None:
               help="Refuse results with more rows (500) rather than cut them.")
 @click.option("--rate-limit", type=click.IntRange(min=1), default=120, show_default=True, metavar="N",
               help="Requests per client per minute (429 with Retry-After beyond).")
+@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Query worker processes for a local store (default: the number of CPUs).")
 @handles_errors
 def serve(store: str | None, host: str, port: int, allowed_hosts: tuple[str, ...], cors_origins: tuple[str, ...],
-          timeout: float, max_rows: int, rate_limit: int) -> None:
+          timeout: float, max_rows: int, rate_limit: int, workers: int | None) -> None:
     """Serve the graph on the web: the SPARQL endpoint /sparql, linked data and pages (Ctrl-C stops)."""
     from dlkg.serve import serve as run
 
     run(store, host, port, allowed_hosts=allowed_hosts or None, cors_origins=cors_origins, query_timeout=timeout,
-        row_limit=max_rows, rate_limit=(rate_limit, 60.0))
+        row_limit=max_rows, rate_limit=(rate_limit, 60.0), workers=workers)
 
 
 if __name__ == "__main__":  # pragma: no cover

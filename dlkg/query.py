@@ -17,8 +17,7 @@ import pyoxigraph as ox
 
 from dlkg.catalogue import Catalogue, CannedQuery
 from dlkg.errors import UsageError
-from dlkg.guard import check_query
-from dlkg.stores import QueryResult, Store, open_store
+from dlkg.stores import QueryResult, Store
 
 __all__ = ["run_canned", "run_sparql", "bind_parameters", "DEFAULT_TIMEOUT", "DEFAULT_MAX_ROWS"]
 
@@ -50,9 +49,12 @@ def run_canned(name: str, params: Mapping[str, str] | None = None, *, store: Sto
         store: Where to run it; the packaged graph in memory when omitted.
         timeout: Seconds after which the query is stopped.
     """
+    from dlkg.executor import QueryExecutor
+
     query = (catalogue or Catalogue()).get(name)
     bindings = bind_parameters(query, params or {})
-    return (store or open_store()).query(query.text, bindings=bindings, timeout=timeout)
+    # Vetted: no guard, and no limit unless asked for.
+    return QueryExecutor(store, timeout=timeout, guard=False).run(query.text, bindings=bindings)
 
 
 #: Wall-clock limit for queries from users, in seconds (canned queries are vetted; they run
@@ -68,10 +70,12 @@ def run_sparql(text: str, *, store: Store | None = None, timeout: float | None =
 
     The query is checked first (:func:`dlkg.guard.check_query`): no updates, size and
     nesting caps, no ``SERVICE`` unless ``allow_service``, ``FROM`` only for dlkg's graphs.
-    It runs under a wall-clock limit that really stops it and a row cap.
+    It runs under a wall-clock limit that really stops it and a row cap
+    (:class:`dlkg.executor.QueryExecutor`, the policy the server applies too).
 
     Raises:
         InputError: a refused query, or a syntax error with line and column.
     """
-    check_query(text, allow_service=allow_service)
-    return (store or open_store()).query(text, timeout=timeout, max_rows=max_rows)
+    from dlkg.executor import QueryExecutor
+
+    return QueryExecutor(store, timeout=timeout, max_rows=max_rows, allow_service=allow_service).run(text)

@@ -46,6 +46,9 @@ def _listen(host: str, port: int) -> socket.socket:
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # Accepted connections inherit it: asyncio sets it only on sockets it opened itself,
+        # and without it each small answer waits ~40 ms for the client's delayed ACK (Nagle).
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind((host, port))
     except (socket.gaierror, UnicodeError) as err:  # before OSError: gaierror is one
         sock.close()
@@ -60,7 +63,7 @@ def serve(store_location: str | None = None, host: str = "127.0.0.1", port: int 
           allowed_hosts: Sequence[str] | None = None, cors_origins: Sequence[str] = (),
           query_timeout: float = DEFAULT_QUERY_TIMEOUT, row_limit: int | None = DEFAULT_ROW_LIMIT,
           rate_limit: tuple[int, float] | None = DEFAULT_RATE_LIMIT, max_body: int = DEFAULT_MAX_BODY,
-          log_level: str = "info") -> None:
+          workers: int | None = None, log_level: str = "info") -> None:
     """Serve the graph over HTTP until interrupted (Ctrl-C stops it cleanly).
 
     Args:
@@ -75,6 +78,7 @@ def serve(store_location: str | None = None, host: str = "127.0.0.1", port: int 
         row_limit: Most rows a result may have (500 beyond, never a cut result).
         rate_limit: ``(requests, seconds)`` per client, or ``None``.
         max_body: Largest request body in bytes (413 beyond).
+        workers: Query worker processes for a local store (default: the number of CPUs).
         log_level: uvicorn's log level.
 
     Raises:
@@ -89,7 +93,7 @@ def serve(store_location: str | None = None, host: str = "127.0.0.1", port: int 
     sock = _listen(host, port)
     app = create_app(store, allowed_hosts=allowed_hosts or default_hosts(host), cors_origins=cors_origins,
                      query_timeout=query_timeout, row_limit=row_limit, rate_limit=rate_limit, max_body=max_body,
-                     draw_at_start=True)
+                     workers=workers, draw_at_start=True)
     shown = f"[{host}]" if ":" in host else host
     print(f"dlkg serve: http://{shown}:{sock.getsockname()[1]}/ (SPARQL endpoint /sparql); Ctrl-C stops",
           file=sys.stderr, flush=True)

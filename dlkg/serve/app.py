@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
+import os
 import shutil
 import tempfile
 import threading
@@ -35,7 +36,6 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
 
-import anyio
 import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -50,7 +50,7 @@ from starlette.templating import Jinja2Templates
 from dlkg import formats
 from dlkg.errors import DlkgError, InputError, QueryTimeout, StoreError, UpdateRefused
 from dlkg.resources import DATA_GRAPH, ONTOLOGY_DIR, ONTOLOGY_GRAPH, ONTOLOGY_IRI, RES
-from dlkg.serve.execute import Dataset, QueryExecutor
+from dlkg.executor import CheckedQuery, Dataset, QueryExecutor
 from dlkg.serve.i18n import LANGUAGES, TEXT, pick_language
 from dlkg.serve.negotiation import choose
 from dlkg.serve.protocol import (
@@ -172,15 +172,17 @@ class _Server:
             self._slots = asyncio.Semaphore(self.max_concurrent)
         return self._slots
 
-    async def run(self, text: str, dataset: Dataset, base_iri: str) -> QueryResult:
-        """Run a client's query in a worker thread (which waits on the killable worker process)."""
+    async def run(self, query: CheckedQuery, dataset: Dataset, base_iri: str, fmt: str | None = None):
+        """Run a checked query; the result, or with ``fmt`` its serialization, made in the
+        query worker (only bytes cross the pipe)."""
         try:
             await asyncio.wait_for(self.slots.acquire(), timeout=self.executor.timeout)
         except asyncio.TimeoutError:
             raise ProtocolError(503, "the server is busy with other queries; retry shortly",
                                 {"Retry-After": "5"}) from None
         try:
-            return await anyio.to_thread.run_sync(partial(self.executor.run, text, dataset=dataset, base_iri=base_iri))
+            render = partial(serialize, fmt=fmt) if fmt is not None else None
+            return await self.executor.run_async(query, dataset=dataset, base_iri=base_iri, render=render)
         finally:
             self.slots.release()
 
@@ -232,13 +234,12 @@ async def sparql_endpoint(request: Request) -> Response:
         body = await request.body() if request.method == "POST" else b""
         parsed = parse_request(request.method, request.query_params.multi_items(),
                                request.headers.get("content-type"), body)
-        server.executor.check(parsed.query)
+        checked = server.executor.check(parsed.query)
         form = query_form(parsed.query)
         kind = "graph" if form in ("construct", "describe") else form
         media, fmt = negotiate(kind, request.headers.get("accept"), parsed.formats)
         base = str(request.url.replace(query="", fragment=""))
-        result = await server.run(parsed.query, parsed.dataset, base)
-        payload = await run_in_threadpool(serialize, result, fmt)
+        payload = await server.run(checked, parsed.dataset, base, fmt)
     except ProtocolError as err:
         return _text(err.status, err.message, {**cors, **err.headers})
     except DlkgError as err:
@@ -477,8 +478,8 @@ async def editor(request: Request) -> Response:
         text = by_name[chosen]["text"] if chosen in by_name else by_name.get("python-on-android", canned[0])["text"]
     elif text.strip():
         try:
-            server.executor.check(text)
-            result = await server.run(text, Dataset(), str(request.url.replace(path="/sparql", query="", fragment="")))
+            result = await server.run(server.executor.check(text), Dataset(),
+                                      str(request.url.replace(path="/sparql", query="", fragment="")))
         except ProtocolError as err:
             error, status = err.message, err.status
         except DlkgError as err:
@@ -486,7 +487,7 @@ async def editor(request: Request) -> Response:
     view = _result_view(server.site, result, lang) if result is not None else None
     return _render(request, "editor.html", lang, status=status, title=TEXT[lang]["nav_sparql"], nav="sparql",
                    canned=canned, chosen=chosen, text=text, result=view, error=error,
-                   limits={"timeout": server.executor.timeout, "rows": server.executor.row_limit})
+                   limits={"timeout": server.executor.timeout, "rows": server.executor.max_rows})
 
 
 def _result_view(site: Site, result: QueryResult, lang: str) -> dict:
@@ -531,7 +532,8 @@ def create_app(store: Store | str | None = None, *, allowed_hosts: Sequence[str]
                cors_origins: Sequence[str] = (), query_timeout: float = DEFAULT_QUERY_TIMEOUT,
                row_limit: int | None = DEFAULT_ROW_LIMIT,
                rate_limit: tuple[int, float] | None = DEFAULT_RATE_LIMIT, max_body: int = DEFAULT_MAX_BODY,
-               max_concurrent_queries: int = 4, worker_memory: int | None = 2 << 30,
+               workers: int | None = None, max_concurrent_queries: int | None = None,
+               worker_memory: int | None = 2 << 30,
                docs_dir: str | Path | None = None, draw_at_start: bool = False) -> Starlette:
     """The dlkg web application (an ASGI app: run it with uvicorn, or :func:`dlkg.serve.serve`).
 
@@ -549,17 +551,23 @@ def create_app(store: Store | str | None = None, *, allowed_hosts: Sequence[str]
         rate_limit: ``(requests, seconds)`` per client address, or ``None``: the bucket holds
             ``requests`` and refills in ``seconds``; an empty one gets 429 with Retry-After.
         max_body: Largest request body, in bytes (413 beyond).
-        max_concurrent_queries: Queries run at once; more wait (up to the time limit, then 503).
-        worker_memory: Bytes of memory one query's worker may add (``None``: no cap).
+        workers: Query worker processes kept started for a local store (default: the number
+            of CPUs); a query over the time limit has its worker killed and replaced. A remote
+            store needs none (its client keeps the deadline).
+        max_concurrent_queries: Queries run at once (default: ``workers``, or 4 for a remote
+            store); more wait (up to the time limit, then 503).
+        worker_memory: Bytes of memory one query worker may add (``None``: no cap).
         docs_dir: Where to draw the diagrams (a temporary folder by default).
         draw_at_start: Draw the diagrams when the server starts (else on first use).
     """
     owns = isinstance(store, str) or store is None
     the_store = open_store(store) if owns else store
-    executor = QueryExecutor(the_store, timeout=query_timeout, row_limit=row_limit, memory=worker_memory)
+    # The workers are forked now, before the server starts its threads: a quiet process to copy.
+    executor = QueryExecutor(the_store, timeout=query_timeout, max_rows=row_limit, memory=worker_memory,
+                             workers=workers or os.cpu_count() or 1)
     docs = _Docs(the_store, Path(docs_dir) if docs_dir is not None else None)
     server = _Server(the_store, owns_store=owns, executor=executor, cors_origins=cors_origins,
-                     max_concurrent_queries=max_concurrent_queries, docs=docs)
+                     max_concurrent_queries=max_concurrent_queries or executor.workers or 4, docs=docs)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
@@ -569,6 +577,7 @@ def create_app(store: Store | str | None = None, *, allowed_hosts: Sequence[str]
             yield
         finally:
             docs.close()
+            executor.close()
             if server.owns_store:
                 server.store.close()
 

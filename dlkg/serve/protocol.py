@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from dlkg import formats
-from dlkg.serve.execute import Dataset
+from dlkg.executor import Dataset
 from dlkg.serve.negotiation import charset, choose, media_type
 from dlkg.stores import QueryResult
 

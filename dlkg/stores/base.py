@@ -129,6 +129,11 @@ class Store(ABC):
 
     #: Short name of the store kind, as in the registry.
     kind: str = ""
+    #: Queries run inside this process, by an engine that cannot be interrupted: a time
+    #: limit needs a worker process (:mod:`dlkg.executor`), and naming one of the store's
+    #: graphs in ``FROM`` cannot make anything be fetched. False for remote stores, whose
+    #: client keeps the deadline itself.
+    in_process: bool = False
 
     @abstractmethod
     def query(self, query: str, *, bindings: Mapping[str, Term] | None = None,
@@ -176,6 +181,18 @@ class Store(ABC):
         """How many triples one named graph holds."""
         result = internal_queries(__file__).run(self, "graph-count", graph=ox.NamedNode(graph))
         return int(result.rows[0][0].value)
+
+    def named_graphs(self) -> frozenset[str]:
+        """The IRIs of the store's named graphs."""
+        result = internal_queries(__file__).run(self, "named-graphs")
+        return frozenset(row[0].value for row in result.rows if isinstance(row[0], ox.NamedNode))
+
+    def worker_setup(self) -> None:
+        """Make this (forked) copy of the store fit to answer queries in a query worker process.
+
+        Called once in each new worker of :class:`dlkg.worker.WorkerPool`; the default needs
+        nothing (an in-memory store is inherited by the fork as it is).
+        """
 
     def close(self) -> None:
         """Release what the store holds (files, connections)."""

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from dlkg import rdf
-from dlkg.errors import DlkgError, InputError, QueryError, QueryTimeout, StoreError
+from dlkg.errors import InputError, QueryError, StoreError
 from dlkg.resources import DATA_FILE, DATA_GRAPH, ONTOLOGY_FILE, ONTOLOGY_GRAPH
 from dlkg.sparql import Term, bind_values
 from dlkg.stores.base import Dataset, QueryResult, Store, result_from_pyoxigraph
@@ -74,31 +74,6 @@ def run_query(store: ox.Store, query: str, bindings: Mapping[str, Term] | None =
     return result_from_pyoxigraph(answer, query, max_rows=max_rows)
 
 
-def run_query_with_timeout(store: ox.Store, query: str, bindings: Mapping[str, Term] | None,
-                           timeout: float, *, memory: int | None = None, **options) -> QueryResult:
-    """Run a query in a forked worker process that is killed when ``timeout`` passes
-    (:func:`dlkg.worker.call_with_deadline`: pyoxigraph cannot interrupt a running query).
-
-    ``memory`` caps the bytes of address space the worker may add; ``options`` go to
-    :func:`run_query`.
-    """
-    from dlkg.worker import WorkerDied, call_with_deadline
-
-    try:
-        # A fork: the store and the options reach the worker without pickling.
-        return call_with_deadline(lambda: run_query(store, query, bindings, **options), timeout=timeout, memory=memory)
-    except DlkgError:
-        raise
-    except TimeoutError:
-        raise QueryTimeout(f"query stopped after the time limit of {timeout:g} s") from None
-    except MemoryError:
-        raise QueryError("the query ran out of the memory allowed to one query") from None
-    except WorkerDied:
-        raise QueryError("the query worker died without an answer (it may have run out of memory)") from None
-    except Exception as err:  # noqa: BLE001 - one line, whatever the engine raised
-        raise QueryError(f"the query failed: {type(err).__name__}: {err}") from None
-
-
 def _internal(name: str, **bindings: ox.NamedNode) -> str:
     """An internal query of ``queries/`` beside this module, its ``?_name`` parameters bound
     (for a version's pyoxigraph store, which is not a :class:`Store` to ``run`` it on)."""
@@ -116,17 +91,22 @@ class _PyoxigraphStore(Store):
         """The underlying pyoxigraph store."""
         return self._store
 
-    #: Bytes of address space a query worker may add (only with a timeout, in a worker).
-    worker_memory: int | None = None
+    in_process = True
 
     def query(self, query: str, *, bindings: Mapping[str, Term] | None = None,
               timeout: float | None = None, max_rows: int | None = None, dataset: Dataset | None = None,
               base_iri: str | None = None) -> QueryResult:
-        options = {"max_rows": max_rows, "default_graph": self._default_graph(), "dataset": dataset,
-                   "base_iri": base_iri}
-        if timeout is None:
-            return run_query(self._store, query, bindings, **options)
-        return run_query_with_timeout(self._store, query, bindings, timeout, memory=self.worker_memory, **options)
+        if timeout is not None:
+            # pyoxigraph cannot stop a query: the executor runs it in a worker it can kill.
+            from dlkg.executor import QueryExecutor
+
+            return QueryExecutor(self, timeout=timeout, max_rows=max_rows, guard=False).run(
+                query, bindings=bindings, dataset=dataset, base_iri=base_iri)
+        return run_query(self._store, query, bindings, max_rows=max_rows, default_graph=self._default_graph(),
+                         dataset=dataset, base_iri=base_iri)
+
+    def named_graphs(self) -> frozenset[str]:
+        return frozenset(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def _default_graph(self) -> list | None:
         """The graphs whose union queries see; None for all of them."""
@@ -184,6 +164,14 @@ class OxigraphStore(_PyoxigraphStore):
         except BaseException:
             self._folder.close()
             raise
+
+    def worker_setup(self) -> None:
+        # A forked copy of RocksDB's handle has none of its threads: a worker opens the
+        # current version read-only for itself (this works while the parent holds it open).
+        # The inherited handle stays referenced: closing it in the fork would wait on the
+        # parent's threads.
+        self._inherited = self._store
+        self._store = ox.Store.read_only(str(self._folder.version_path(self._folder.current)))
 
     def graph_ntriples(self, graph: str) -> bytes:
         # Written by Oxigraph straight from the store: no Python object per triple.

@@ -8,6 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from dlkg.canon import graph_digest
+from dlkg.loader import load_graph
 from dlkg.stores.remote import RemoteStore
 
 HOSTILE = ['"} } ; DROP ALL ; INSERT DATA { <http://e/x> <http://e/y> "z" } #',
@@ -29,8 +30,8 @@ def test_hostile_literals_through_insert_data(tmp_path):
     with oxigraph_server(tmp_path / "server") as server:
         store = RemoteStore(server.query_url, gsp_url="")  # no GSP: the INSERT DATA path
         assert store.gsp_url == ""
-        store.load([sentinel_path], graph="http://e/sentinel")
-        report = store.load([path], graph="http://e/hostile")
+        load_graph(store, [sentinel_path], graph="http://e/sentinel")
+        report = load_graph(store, [path], graph="http://e/hostile")
         assert report.method == "update-insert+move" and report.verified and report.same_digest
         assert graph_digest(store.graph_triples("http://e/hostile")) == graph_digest(triples)
         assert graph_digest(store.graph_triples("http://e/sentinel")) == graph_digest(sentinel)

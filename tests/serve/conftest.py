@@ -24,8 +24,9 @@ def server(memory_store) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="session")
 def strict_server(memory_store) -> Iterator[LiveServer]:
-    """Tight limits for the limit tests: 2 s per query, 50 rows, a 4 KiB body."""
-    with live_server(memory_store, query_timeout=2.0, row_limit=50, max_body=4096) as running:
+    """Tight limits for the limit tests: 2 s per query, 50 rows, a 4 KiB body; three query
+    workers, so that two slow queries leave one free."""
+    with live_server(memory_store, query_timeout=2.0, row_limit=50, max_body=4096, workers=3) as running:
         yield running
 
 
