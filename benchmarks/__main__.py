@@ -17,6 +17,8 @@ def _size(text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from benchmarks.measure import SECTIONS
+
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
         description="Benchmark dlkg against raw pyoxigraph, rdflib, a plain Graph Store Protocol POST and "
@@ -34,13 +36,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="scratch folder for generated data and stores (default benchmarks/.work)")
     parser.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
     parser.add_argument("--no-plots", action="store_true", help="do not draw the PNG plots")
+    parser.add_argument("--only", nargs="+", metavar="SECTION", default=(),
+                        choices=SECTIONS,
+                        help="run only these parts (results go to results-KIND-SECTION.json, beside the whole runs')")
     args = parser.parse_args(argv)
 
     from benchmarks.measure import Config, Run
     from benchmarks.report import markdown
 
     config = Config.for_run(quick=args.quick, sizes=args.sizes, repeat=args.repeat, out=args.out, work=args.work,
-                            seed=args.seed)
+                            seed=args.seed, only=tuple(args.only))
     command = "python -m benchmarks " + shlex.join(argv if argv is not None else sys.argv[1:])
     start = time.perf_counter()
     run = Run(config)
@@ -51,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
 
     document = json.loads(path.read_text(encoding="utf-8"))
     table = markdown(document)
-    kind = "quick" if config.quick else "full"
+    kind = ("quick" if config.quick else "full") + "".join(f"-{part}" for part in config.only)
     (config.out / f"table-{kind}.md").write_text(table, encoding="utf-8")
     print(table)
     if not args.no_plots:

@@ -32,6 +32,10 @@ __all__ = ["Config", "Run", "machine_info", "run_measured"]
 ROOT = Path(__file__).resolve().parent.parent
 
 
+#: The parts of a run, in the order they run (``--only`` picks some).
+SECTIONS = ("cold-start", "serve", "load-embedded", "load-server", "memory", "queries", "validate", "export")
+
+
 @dataclass
 class Config:
     """What one run measures.
@@ -51,6 +55,8 @@ class Config:
     out: Path = ROOT / "benchmarks" / "results"
     work: Path = ROOT / "benchmarks" / ".work"
     seed: int = 0
+    #: The sections to run (:data:`SECTIONS`); empty: all of them.
+    only: tuple[str, ...] = ()
     cold_start_repeat: int = 20
     #: Seconds one validate/export run may take; larger sizes are skipped once the last
     #: measured size predicts more (cost grows at least linearly).
@@ -61,7 +67,8 @@ class Config:
     log: object = field(default=sys.stderr)
 
     @classmethod
-    def for_run(cls, *, quick: bool, sizes=None, repeat=None, out=None, work=None, seed: int = 0) -> Config:
+    def for_run(cls, *, quick: bool, sizes=None, repeat=None, out=None, work=None, seed: int = 0,
+                only: tuple[str, ...] = ()) -> Config:
         if quick:
             config = cls(quick=True, sizes=(1_000, 10_000, 100_000), repeat=3, cold_start_repeat=10,
                          slow_budget=8.0, rdflib_repeat=1, rdflib_cap=2.0)
@@ -76,6 +83,7 @@ class Config:
         if work:
             config.work = Path(work)
         config.seed = seed
+        config.only = tuple(only)
         return config
 
 
@@ -598,20 +606,22 @@ class Run:
                      f"{d['qps'] / o['qps']:.2f}x")
 
     def run_all(self) -> None:
-        self.cold_start()
-        self.serve()
-        for size in self.config.sizes:
+        wanted = set(self.config.only or SECTIONS)
+        if "cold-start" in wanted:
+            self.cold_start()
+        if "serve" in wanted:
+            self.serve()
+        per_size = [(name, method) for name, method in (
+            ("load-embedded", self.loads_embedded), ("load-server", self.loads_server), ("memory", self.memory_reference),
+            ("queries", self.queries), ("validate", self.validate), ("export", self.export)) if name in wanted]
+        for size in self.config.sizes if per_size else ():
             self.data(size)
-            self.loads_embedded(size)
-            self.loads_server(size)
-            self.memory_reference(size)
-            self.queries(size)
-            self.validate(size)
-            self.export(size)
+            for _, method in per_size:
+                method(size)
 
     def save(self, wall: float, command: str) -> Path:
         self.config.out.mkdir(parents=True, exist_ok=True)
-        name = "quick" if self.config.quick else "full"
+        name = ("quick" if self.config.quick else "full") + "".join(f"-{part}" for part in self.config.only)
         document = {"command": command, "kind": name, "started": self.started.isoformat(timespec="seconds"),
                     "wall_s": wall, "seed": self.config.seed, "sizes": list(self.config.sizes),
                     "repeat": self.config.repeat, "machine": self.machine, **self.extra, "records": self.records}

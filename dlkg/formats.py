@@ -22,7 +22,7 @@ pyoxigraph and rdflib read them).
 >>> get("xml", kinds=RDF_KINDS)
 Traceback (most recent call last):
 ...
-dlkg.errors.UsageError: --format: 'xml' is SPARQL Results XML, not an RDF format (for RDF/XML use 'rdfxml'; known: turtle, nt, n3, rdfxml, nq, trig, jsonld)
+dlkg.errors.UsageError: format: 'xml' is SPARQL Results XML, not an RDF format (for RDF/XML use 'rdfxml'; known: turtle, nt, n3, rdfxml, nq, trig, jsonld)
 """
 
 from __future__ import annotations

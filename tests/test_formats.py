@@ -82,7 +82,7 @@ def test_aliases_are_for_protocol_hints_only():
 def test_a_name_of_another_kind_says_what_it_is():
     with pytest.raises(UsageError) as raised:
         formats.get("json", kinds=formats.RDF_KINDS)
-    assert str(raised.value) == ("--format: 'json' is SPARQL Results JSON, not an RDF format "
+    assert str(raised.value) == ("format: 'json' is SPARQL Results JSON, not an RDF format "
                                  "(known: turtle, nt, n3, rdfxml, nq, trig, jsonld)")
     with pytest.raises(UsageError) as raised:
         formats.get("turtle", kinds=formats.ROW_KINDS, option="format")
