@@ -59,8 +59,9 @@ __all__ = ["RemoteStore", "derive_endpoints"]
 _CANCELLED = b"The SPARQL operation has been cancelled"
 _CHUNK = 64 * 1024
 _RESULTS_TYPES = frozenset({"application/sparql-results+json", "application/json"})
-#: Read timeout for the one update that moves a staged graph into place: it copies the whole
-#: graph on the store's side (minutes for a large graph on Virtuoso).
+#: Read timeout, without ``--timeout``, for the one update that moves a staged graph into
+#: place (it copies the whole graph on the store's side: minutes for a large graph on
+#: Virtuoso), and for queries (a store may be busy with such a copy).
 _MOVE_TIMEOUT = 1800.0
 _INSERT_BATCH = 5000
 #: Products (``Server`` header tokens, lower case, before the ``/``) whose Graph Store PUT
@@ -227,11 +228,13 @@ class RemoteStore(Store):
         retrying (queries are safe to repeat) when the connection fails or the store answers
         5xx; every other failure is one line naming the URL and the cause."""
         def timed_out() -> QueryTimeout:
+            if deadline.seconds is None:
+                return QueryTimeout(f"{self.query_url} did not answer: a read waited {_MOVE_TIMEOUT:g} s")
             return QueryTimeout(f"{self.query_url} did not answer within the time limit of {deadline.seconds:g} s")
 
         def attempt(cancel: threading.Event) -> Answer:
             # SPARQLWrapper takes whole seconds; the deadline itself is kept by send_with_retries.
-            wrapper.setTimeout(max(1, math.ceil(deadline.read_timeout())))
+            wrapper.setTimeout(max(1, math.ceil(deadline.read_timeout(_MOVE_TIMEOUT))))
             response = self._urlopen(wrapper, timed_out)
             try:
                 headers = httpx.Headers(list(response.headers.items()))
