@@ -207,14 +207,15 @@ class Catalogue:
 
 
 @lru_cache(maxsize=None)  # one catalogue per module, so each file is read once
-def internal_queries(module_file: str) -> Catalogue:
+def internal_queries(module_file: str, *, prologue: bool = True) -> Catalogue:
     """The internal queries of a module: the ``queries/*.rq`` files next to it, grlc-style
     like the canned ones, with dlkg's ``PREFIX`` block (:func:`dlkg.namespaces.sparql_prologue`)
-    put before each, so no file repeats it.
+    put before each (unless ``prologue`` is false: updates that name only IRIs), so no file
+    repeats it.
 
     >>> internal_queries(__file__).folder.name
     'queries'
     """
     from dlkg.namespaces import sparql_prologue
 
-    return Catalogue(Path(module_file).resolve().parent / "queries", prologue=sparql_prologue())
+    return Catalogue(Path(module_file).resolve().parent / "queries", prologue=sparql_prologue() if prologue else "")

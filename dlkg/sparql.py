@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from dlkg.errors import InputError
 
-__all__ = ["Term", "bind_values", "query_form", "has_order_by", "blank_out", "variables"]
+__all__ = ["Term", "bind_values", "bind_graphs", "query_form", "has_order_by", "blank_out", "variables"]
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -96,3 +96,28 @@ def bind_values(query: str, bindings: Mapping[str, Term]) -> str:
     block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(str(bindings[n]) for n in names)}) }}"
     brace = _where_brace(query) + 1
     return query[:brace] + block + query[brace:]
+
+
+def bind_graphs(update: str, graphs: Mapping[str, ox.NamedNode]) -> str:
+    """An update whose graph parameters (``?_name``) stand where SPARQL allows only an IRI
+    (``MOVE``, ``ADD``, ``DROP GRAPH``, ``GRAPH`` in ``INSERT DATA``), with each written as the
+    IRI Oxigraph serialized: a validated IRI in ``<>`` cannot change the update's shape.
+
+    >>> bind_graphs("MOVE ?_from TO ?_to", {"_from": ox.NamedNode("urn:a"), "_to": ox.NamedNode("urn:b")})
+    'MOVE <urn:a> TO <urn:b>'
+
+    Raises:
+        InputError: a parameter with no value, or a value that is not an IRI.
+    """
+    text = blank_out(update)
+    out, last = [], 0
+    for match in _VARIABLE.finditer(text):
+        name = match.group(1)
+        if not name.startswith("_"):
+            continue
+        value = graphs.get(name)
+        if not isinstance(value, ox.NamedNode):
+            raise InputError(f"no IRI for the graph parameter ?{name}", path="bindings")
+        out += [update[last:match.start()], str(value)]
+        last = match.end()
+    return "".join(out) + update[last:]

@@ -85,7 +85,7 @@ def test_a_name_of_another_kind_says_what_it_is():
     assert str(raised.value) == ("format: 'json' is SPARQL Results JSON, not an RDF format "
                                  "(known: turtle, nt, n3, rdfxml, nq, trig, jsonld)")
     with pytest.raises(UsageError) as raised:
-        formats.get("turtle", kinds=formats.ROW_KINDS, option="format")
+        formats.get("turtle", kinds=formats.ROW_KINDS, param="format")
     assert str(raised.value) == ("format: 'turtle' is Turtle, not a format for query results "
                                  "(known: table, csv, tsv, json, xml, md)")
 

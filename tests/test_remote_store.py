@@ -26,6 +26,7 @@ import pytest
 from dlkg.canon import ntriples_digest
 from dlkg.errors import StoreError
 from dlkg.loader import load_graph
+from dlkg.sparql import query_form
 from dlkg.resources import DATA_FILE, ONTOLOGY_FILE
 from dlkg.stores.base import Store
 from dlkg.stores.remote import RemoteStore
@@ -85,13 +86,14 @@ def _graph() -> str:
 def _updates(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record every SPARQL Update the store sends (the MOVE or ADD of a staged load)."""
     sent: list[str] = []
-    real = RemoteStore._update
+    real = RemoteStore.update
 
     def spy(self, update: str, *, what: str) -> None:
-        sent.append(update.split(" ", 1)[0])
+        if not update.startswith("DROP"):  # the clean-up of a failed load
+            sent.append(update.split(" ", 1)[0])
         return real(self, update, what=what)
 
-    monkeypatch.setattr(RemoteStore, "_update", spy)
+    monkeypatch.setattr(RemoteStore, "update", spy)
     return sent
 
 
@@ -223,7 +225,7 @@ def test_direct_post_only_where_writes_are_atomic(files: dict[str, Path], server
 
 def _asks(fake: FakeServer) -> int:
     return sum(1 for r in fake.requests if r.path == "/query"
-               and (r.params.get("query") or r.form().get("query", "")).lstrip().upper().startswith("ASK"))
+               and query_form(r.params.get("query") or r.form().get("query", "")) == "ask")
 
 
 def test_direct_post_applied_but_answer_lost_is_not_sent_again(files: dict[str, Path]) -> None:

@@ -1,40 +1,31 @@
 """A remote triple store over the SPARQL 1.1 protocols: Query (through SPARQLWrapper),
-Update, and the Graph Store HTTP Protocol (through httpx).
+Update, and the Graph Store HTTP Protocol (through :mod:`dlkg.stores.http`, the one HTTP client).
 
 Queries run over the dataset whose default graph is the merge of dlkg's two named graphs
 (``default-graph-uri``), so every store kind gives the same answers whatever else it holds.
 
-Loads are atomic and idempotent on any store with Update: the files are parsed locally first
-(a broken line is caught before anything is sent), written as N-Triples into a fresh staging
-graph (Graph Store Protocol PUT, or ``INSERT DATA`` batches where there is no GSP endpoint),
-then moved into place with one SPARQL Update (``MOVE``, or ``ADD`` to append). A failure
-before the move leaves the target graph as it was; the staging graph is dropped.
-
-One shortcut keeps those promises at a fraction of the cost: replacing an *empty* graph on a
-server whose Graph Store writes are each all or nothing (Oxigraph, told by its ``Server``
-header; see ``atomic_gsp_writes``) is one Graph Store POST straight into the target
-(``method == "gsp-post"``), without the staging graph and the ``MOVE`` (which copies every
-triple once more). Into an empty graph a POST means what a PUT means, and Oxigraph takes a
-POST in well under half the time of a PUT (a PUT also clears the graph in its transaction).
-A POST is never retried blindly (a second copy would add every blank node again); its retry
-is *checked*, see :meth:`RemoteStore.post_into_empty`. Virtuoso's writes are not atomic (a
-failure midway leaves part of the graph), so it always stages.
-
-The read-back check counts the graph, and for graphs up to :data:`~dlkg.stores.base.DIGEST_LIMIT`
-triples compares its canonical digest with the files', reading the graph as N-Triples
-through a Graph Store GET.
+For loads the store offers a small write interface, each request streamed from disk and
+bounded: :meth:`~RemoteStore.put` (Graph Store PUT, retried: it replaces whole),
+:meth:`~RemoteStore.post` (Graph Store POST, retried only when the caller's check says it did
+not apply), :meth:`~RemoteStore.insert` (``INSERT DATA`` batches), :meth:`~RemoteStore.update`
+(one SPARQL Update, never retried blindly), plus :meth:`~RemoteStore.is_empty`,
+:meth:`~RemoteStore.count`, :meth:`~RemoteStore.graph_ntriples` and
+:meth:`~RemoteStore.writes_are_atomic` (Oxigraph, told by its ``Server`` header). How a load
+uses them to stay atomic is :mod:`dlkg.loader.remote`'s business.
 """
 
 from __future__ import annotations
 
 import http.client
+import math
 import re
 import socket
-import time
+import threading
 import urllib.error
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
+from typing import IO
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -43,17 +34,19 @@ import pyoxigraph as ox
 from dlkg.errors import InputError, QueryError, QueryTimeout, StoreError, UsageError
 from dlkg.resources import DATA_GRAPH, ONTOLOGY_GRAPH
 from dlkg.sparql import Term, bind_values, query_form
+from dlkg.catalogue import internal_queries
 from dlkg.stores.base import Dataset, QueryResult, Store, result_from_pyoxigraph
-from dlkg.stores.http import (RETRY_STATUSES, ChallengeAuth, retry_after, backoff_delay, credentials,
-                              describe_transport_error, send_with_retries)
+from dlkg.stores.http import (Answer, Deadline, Retry, Session, declared_length, read_capped,
+                              send_with_retries)
 
 __all__ = ["RemoteStore", "derive_endpoints"]
 
 _CANCELLED = b"The SPARQL operation has been cancelled"
-_QUERY_ATTEMPTS = 4
+_CHUNK = 64 * 1024
 _RESULTS_TYPES = frozenset({"application/sparql-results+json", "application/json"})
-#: Read timeout for the one update that moves a staged graph into place: it copies the whole
-#: graph on the store's side (minutes for a large graph on Virtuoso).
+#: Read timeout, without ``--timeout``, for the one update that moves a staged graph into
+#: place (it copies the whole graph on the store's side: minutes for a large graph on
+#: Virtuoso), and for queries (a store may be busy with such a copy).
 _MOVE_TIMEOUT = 1800.0
 _INSERT_BATCH = 5000
 #: Products (``Server`` header tokens, lower case, before the ``/``) whose Graph Store PUT
@@ -96,7 +89,8 @@ class RemoteStore(Store):
         update_url: The SPARQL Update endpoint (derived from ``query_url`` when omitted).
         gsp_url: The Graph Store Protocol endpoint (derived when omitted; ``""`` for a store
             without one, which then gets ``INSERT DATA`` batches).
-        timeout: Seconds to wait for any one request.
+        timeout: Seconds any one operation may take (a query, a Graph Store request),
+            retries and their waits included.
         default_graphs: The graphs whose merge queries run over.
         atomic_gsp_writes: Whether the Graph Store endpoint applies each PUT or POST all or
             nothing, so that a load replacing an empty graph may POST straight into it (no
@@ -118,14 +112,17 @@ class RemoteStore(Store):
         if urlsplit(query_url).scheme not in ("http", "https") or not urlsplit(query_url).netloc:
             raise UsageError(f"not an http(s) URL: {query_url!r}", param="store")
         self.query_url = query_url
-        self._credentials = credentials(query_url)
+        self._http = Session(query_url, timeout=timeout)
+        self._credentials = self._http.credentials
         derived_update, derived_gsp = derive_endpoints(query_url, authenticated=self._credentials is not None)
         self.update_url = update_url or derived_update
         self.gsp_url = gsp_url if gsp_url is not None else derived_gsp  # "" means: the store has none
         self.timeout = timeout
         self.default_graphs = default_graphs
-        self._auth = ChallengeAuth(*self._credentials) if self._credentials else None
-        self._client = httpx.Client(timeout=timeout or 60.0, auth=self._auth, follow_redirects=False)
+        #: The scheme and realm SPARQLWrapper answers with: Digest in Virtuoso's realm until a
+        #: 401 challenge of the query endpoint says otherwise (SPARQLWrapper needs telling).
+        self._query_auth: tuple[str, str | None] = ("digest", "SPARQL")
+        self._query_auth_learned = False
         self.atomic_gsp_writes = atomic_gsp_writes
         #: ``Server`` header products of the Graph Store endpoint (lower case), once probed.
         self._gsp_products: frozenset[str] | None = None
@@ -144,13 +141,11 @@ class RemoteStore(Store):
         return self._run(text, timeout=timeout, default_graphs=self.default_graphs, max_rows=max_rows)
 
     def count(self, graph: str) -> int:
-        result = self._run(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}",
-                           default_graphs=())
+        result = self._internal("graph-count", graph=ox.NamedNode(graph))
         return int(result.rows[0][0].value)
 
     def graph_triples(self, graph: str) -> list[ox.Triple]:
-        return list(self._run(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}",
-                              default_graphs=()).triples)
+        return list(self._internal("graph-triples", graph=ox.NamedNode(graph)).triples)
 
     def graph_ntriples(self, graph: str) -> bytes:
         """One named graph as N-Triples (Oxigraph's writer), in no particular order.
@@ -166,29 +161,29 @@ class RemoteStore(Store):
         if not self.gsp_url:
             return super().graph_ntriples(graph)
         url = self.gsp_url
-        response = send_with_retries(  # a read: safe to repeat
-            lambda: self._client.get(url, params={"graph": graph}, headers={"Accept": _NTRIPLES}),
-            url=url, what="Graph Store GET")
-        if response.status_code == 404:  # no such graph (Oxigraph, Virtuoso): no triples
-            return b""
-        self._raise_for(response, url, "Graph Store GET")
-        self._gsp_products = _products(response)
-        content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-        fmt = ox.RdfFormat.from_media_type(content_type) if content_type else None
-        if fmt is None or fmt.supports_datasets:
-            raise StoreError(f"Graph Store GET at {url} answered {content_type or 'no content type'}, not an RDF graph")
-        if fmt == ox.RdfFormat.N_TRIPLES and f"oxigraph/{ox.__version__}" in self._gsp_products:
-            return response.content
-        try:
-            return ox.serialize(ox.parse(response.content, format=fmt, base_iri=graph),
-                                format=ox.RdfFormat.N_TRIPLES) or b""
-        except (SyntaxError, ValueError) as err:
-            raise StoreError(f"Graph Store GET at {url} sent a graph that does not parse ({err}); "
-                             "it may be cut short") from None
+        answer = self._http.request("GET", url, what="Graph Store GET", params={"graph": graph},
+                                    headers={"Accept": _NTRIPLES})  # a read: safe to repeat
+        with answer:  # type: ignore[union-attr]
+            if answer.status == 404:  # no such graph (Oxigraph, Virtuoso): no triples
+                return b""
+            answer.raise_for(url, "Graph Store GET")
+            self._gsp_products = _products(answer.headers)
+            content_type = answer.content_type
+            fmt = ox.RdfFormat.from_media_type(content_type) if content_type else None
+            if fmt is None or fmt.supports_datasets:
+                raise StoreError(f"Graph Store GET at {url} answered {content_type or 'no content type'}, not an RDF graph")
+            if fmt == ox.RdfFormat.N_TRIPLES and f"oxigraph/{ox.__version__}" in self._gsp_products:
+                return answer.read()
+            try:
+                return ox.serialize(ox.parse(answer.body, format=fmt, base_iri=graph),
+                                    format=ox.RdfFormat.N_TRIPLES) or b""
+            except (SyntaxError, ValueError) as err:
+                raise StoreError(f"Graph Store GET at {url} sent a graph that does not parse ({err}); "
+                                 "it may be cut short") from None
 
     def _run(self, text: str, *, timeout: float | None = None, default_graphs: tuple[str, ...],
              named_graphs: tuple[str, ...] = (), max_rows: int | None = None) -> QueryResult:
-        from SPARQLWrapper import DIGEST, GET, JSON, POST, TURTLE, SPARQLWrapper
+        from SPARQLWrapper import GET, JSON, POST, TURTLE, SPARQLWrapper
 
         form = query_form(text)
         if not form:
@@ -202,68 +197,104 @@ class RemoteStore(Store):
         for graph in named_graphs:
             wrapper.addNamedGraph(graph)
         limit = timeout or self.timeout
-        if limit:
-            wrapper.setTimeout(int(max(1, round(limit))))
-        if self._credentials:
-            wrapper.setHTTPAuth(DIGEST)
-            wrapper.setCredentials(*self._credentials)
-        answer, body = self._send_query(wrapper, limit)
-        headers = answer.response.headers
-        content_type = (headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        self._check_complete(body, content_type, answer.response.getcode(), headers, form)
-        try:
-            if form in ("construct", "describe"):
-                fmt = ox.RdfFormat.from_media_type(content_type)
-                return result_from_pyoxigraph(ox.parse(body, format=fmt), text, max_rows=max_rows)
-            return result_from_pyoxigraph(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON), text,
-                                          max_rows=max_rows)
-        except (SyntaxError, ValueError) as err:
-            if content_type in _RESULTS_TYPES and not body.lstrip().startswith(b'{"head"') and b'"head"' not in body[:4096]:
-                raise StoreError(f"not a SPARQL endpoint: {self.query_url} answered JSON that is not SPARQL results") from None
-            raise QueryError(f"{self.query_url} sent an answer that does not parse ({err}); it may be cut short") from None
+        with self._send_query(wrapper, Deadline(limit)) as answer:
+            self._check_complete(answer, form)
+            try:
+                if form in ("construct", "describe"):
+                    fmt = ox.RdfFormat.from_media_type(answer.content_type)
+                    return result_from_pyoxigraph(ox.parse(answer.body, format=fmt), text, max_rows=max_rows)
+                return result_from_pyoxigraph(ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON),
+                                              text, max_rows=max_rows)
+            except (SyntaxError, ValueError) as err:
+                head = answer.text().encode("utf-8")
+                if answer.content_type in _RESULTS_TYPES and not head.lstrip().startswith(b'{"head"') and b'"head"' not in head:
+                    raise StoreError(f"not a SPARQL endpoint: {self.query_url} answered JSON that is not SPARQL results") from None
+                raise QueryError(f"{self.query_url} sent an answer that does not parse ({err}); it may be cut short") from None
 
-    def _send_query(self, wrapper, limit: float | None):
-        """Send a query, retrying (queries are safe to repeat) when the connection fails or
-        the store answers 5xx; every other failure is one line naming the URL and the cause."""
+    def _send_query(self, wrapper, deadline: Deadline) -> Answer:
+        """Send a query with SPARQLWrapper and read its answer (capped, within the deadline),
+        retrying (queries are safe to repeat) when the connection fails or the store answers
+        5xx; every other failure is one line naming the URL and the cause."""
+        def timed_out() -> QueryTimeout:
+            if deadline.seconds is None:
+                return QueryTimeout(f"{self.query_url} did not answer: a read waited {_MOVE_TIMEOUT:g} s")
+            return QueryTimeout(f"{self.query_url} did not answer within the time limit of {deadline.seconds:g} s")
+
+        def attempt(cancel: threading.Event) -> Answer:
+            # SPARQLWrapper takes whole seconds; the deadline itself is kept by send_with_retries.
+            wrapper.setTimeout(max(1, math.ceil(deadline.read_timeout(_MOVE_TIMEOUT))))
+            response = self._urlopen(wrapper, timed_out)
+            try:
+                headers = httpx.Headers(list(response.headers.items()))
+                body = read_capped(iter(lambda: response.read1(_CHUNK), b""), url=self.query_url, what="query",
+                                   cancel=cancel, declared=declared_length(headers))
+                return Answer(response.getcode(), response.reason, headers, body)
+            except (socket.timeout, TimeoutError):
+                raise timed_out() from None
+            except (http.client.HTTPException, ConnectionError) as err:
+                raise Retry(f"connection lost ({type(err).__name__})") from None
+            finally:
+                response.close()
+
+        return send_with_retries(attempt, url=self.query_url, what="query", deadline=deadline,  # type: ignore[return-value]
+                                 expired=timed_out)
+
+    def _urlopen(self, wrapper, timed_out):
+        """SPARQLWrapper's response to the query (a urllib response, its body not read yet),
+        answering the query endpoint's auth challenge, Basic or Digest.
+
+        Raises:
+            Retry: a connection error or a 5xx answer.
+        """
+        from SPARQLWrapper import BASIC, DIGEST
         from SPARQLWrapper.SPARQLExceptions import (EndPointInternalError, EndPointNotFound, QueryBadFormed,
                                                     SPARQLWrapperException, Unauthorized)
 
-        for attempt in range(_QUERY_ATTEMPTS):
+        while True:
+            if self._credentials:
+                scheme, realm = self._query_auth
+                wrapper.setHTTPAuth(BASIC if scheme == "basic" else DIGEST)
+                wrapper.setCredentials(*self._credentials, realm=realm or "SPARQL")
             try:
-                answer = wrapper.query()
-                return answer, answer.response.read()
+                return wrapper.query().response
             except QueryBadFormed as err:
                 raise InputError(f"the store refused the query: {_server_message(err)}", path="query") from None
             except EndPointNotFound:
                 raise StoreError(f"not a SPARQL endpoint: {self.query_url} answered 404 Not Found") from None
             except Unauthorized:
+                # SPARQLWrapper keeps no header of the 401, and must be told the scheme (and a
+                # Digest realm) before it sends: ask the challenge once, then send again.
+                if self._credentials and not self._query_auth_learned:
+                    self._query_auth_learned = True
+                    learned = self._http.challenge(wrapper.endpoint)
+                    if learned[0] in ("basic", "digest") and learned != self._query_auth:
+                        self._query_auth = learned
+                        continue
                 raise StoreError(f"{self.query_url} refused the credentials (401)") from None
             except (socket.timeout, TimeoutError):
-                raise QueryTimeout(f"{self.query_url} did not answer within the time limit of {limit:g} s") from None
+                raise timed_out() from None
             except EndPointInternalError as err:
-                cause = f"the store failed (5xx): {_server_message(err)}"
+                raise Retry(f"the store failed (5xx): {_server_message(err)}") from None
             except SPARQLWrapperException as err:
                 raise StoreError(f"query failed at {self.query_url}: {_server_message(err)}") from None
             except urllib.error.HTTPError as err:
                 if err.code < 500:
                     raise StoreError(f"query failed at {self.query_url}: HTTP {err.code} {err.reason}") from None
-                cause = f"HTTP {err.code} {err.reason}"
+                raise Retry(f"HTTP {err.code} {err.reason}") from None
             except urllib.error.URLError as err:
                 if isinstance(err.reason, (socket.timeout, TimeoutError)):
-                    raise QueryTimeout(f"{self.query_url} did not answer within the time limit of {limit:g} s") from None
-                cause = f"cannot connect ({err.reason})"
+                    raise timed_out() from None
+                raise Retry(f"cannot connect ({err.reason})", maybe_applied=False) from None
             except (http.client.HTTPException, ConnectionError) as err:
-                cause = f"connection lost ({type(err).__name__})"
-            if attempt + 1 < _QUERY_ATTEMPTS:
-                time.sleep(backoff_delay(attempt))
-        raise StoreError(f"query failed at {self.query_url}: {cause} (after {_QUERY_ATTEMPTS} attempts)")
+                raise Retry(f"connection lost ({type(err).__name__})") from None
 
-    def _check_complete(self, body: bytes, content_type: str, status: int, headers, form: str) -> None:
+    def _check_complete(self, answer: Answer, form: str) -> None:
+        content_type = answer.content_type
         if content_type in ("text/html", "application/xhtml+xml"):
             raise StoreError(f"not a SPARQL endpoint: {self.query_url} answered an HTML page")
-        if status == 206 or "S1TAT" in (headers.get("X-SQL-State") or ""):
+        if answer.status == 206 or "S1TAT" in (answer.headers.get("X-SQL-State") or ""):
             raise QueryTimeout(f"{self.query_url} answered only part of the result (it hit its own time limit)")
-        if _CANCELLED in body[-200:]:
+        if _CANCELLED in _tail(answer.body, 200):
             raise QueryTimeout(f"{self.query_url} cancelled the query (its own time limit) and cut the answer short")
         graph = form in ("construct", "describe")
         if (graph and ox.RdfFormat.from_media_type(content_type) is None) or (
@@ -271,25 +302,6 @@ class RemoteStore(Store):
             raise StoreError(f"not a SPARQL endpoint: {self.query_url} answered {content_type or 'no content type'}")
 
     # -- loads ---------------------------------------------------------------------------
-
-    def staged_method(self, replace: bool) -> str:
-        """The staged path's name (a dry run names this one: it asks the store nothing)."""
-        return ("gsp-put" if self.gsp_url else "update-insert") + ("+move" if replace else "+add")
-
-    def stage_and_move(self, ntriples: Path, target: ox.NamedNode, *, replace: bool) -> None:
-        """Write into a fresh staging graph, then MOVE (or ADD) it onto the target in one update."""
-        staging = ox.NamedNode(f"urn:dlkg:staging:{uuid.uuid4()}")
-        try:
-            if self.gsp_url:
-                self._put(staging, ntriples)
-            else:
-                self._insert_batches(staging, ntriples)
-            # SILENT: Virtuoso refuses to DROP a graph that a Graph Store PUT made ("not explicitly created").
-            operation = f"MOVE {staging} TO {target}" if replace else f"ADD {staging} TO {target} ; DROP SILENT GRAPH {staging}"
-            self._update(operation, what="moving the staged graph into place")
-        except BaseException:
-            self._drop_quietly(staging)
-            raise
 
     def writes_are_atomic(self) -> bool:
         """Whether a Graph Store write is all or nothing here: as configured, else by the
@@ -307,149 +319,132 @@ class RemoteStore(Store):
         reports the failure after its retries. It also learns the auth challenge."""
         if self._gsp_products is None:
             try:
-                response = self._client.get(self.gsp_url, params={"graph": f"urn:dlkg:probe:{uuid.uuid4()}"})
-            except httpx.HTTPError:
+                answer = self._http.request("GET", self.gsp_url, what="Graph Store request", retry=False,
+                                            params={"graph": f"urn:dlkg:probe:{uuid.uuid4()}"})
+            except StoreError:
                 return frozenset()
-            self._gsp_products = _products(response)
+            with answer:  # type: ignore[union-attr]
+                self._gsp_products = _products(answer.headers)
         return self._gsp_products
 
     def is_empty(self, graph: ox.NamedNode) -> bool:
         """Whether the graph holds no triple (one ASK: cheap whatever the graph's size)."""
-        return not self._run(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}", default_graphs=()).boolean
+        return not self._internal("graph-is-empty", graph=graph).boolean
 
-    def post_into_empty(self, graph: ox.NamedNode, path: Path, *, attempts: int = 4) -> None:
-        """Write the N-Triples file into an empty graph with one Graph Store POST; retry it
-        only where the server is seen not to have applied it.
+    def _internal(self, name: str, **graphs: ox.NamedNode) -> QueryResult:
+        """One of the stores' internal queries, run over the whole store (no default graphs:
+        the protocol's ``default-graph-uri`` would hide the named graphs from ``GRAPH``)."""
+        query = internal_queries(__file__).get(name)
+        return self._run(bind_values(query.text, {f"_{k}": v for k, v in graphs.items()}), default_graphs=())
 
-        On this server a write is all or nothing (a SIGKILL mid-POST leaves the graph as it
-        was; tests/faults/test_load_faults.py), so after a failure the graph holds either
-        nothing or the whole file. A failure that says the request never got through
-        (cannot connect) is retried as :func:`~dlkg.stores.http.send_with_retries` would. A
-        failure after the body may have reached the server (connection lost, timed out,
-        429/5xx) is ambiguous: one ASK, after the backoff, tells. Still empty: it was not
-        applied, and the POST is sent again (same attempts, backoff and ``Retry-After`` rules).
-        Not empty: it was applied, and is not sent again; the load's read-back (count, and
-        digest) says whether the graph is exactly the file. Other answers (4xx) fail at once.
+    def post(self, graph: ox.NamedNode, path: Path, *, settled, attempts: int = 4) -> None:
+        """Add an N-Triples file to a graph with one Graph Store POST, streamed from disk.
 
-        One race is left: a request the server is still working on when the ASK runs (a
-        proxy dropped the connection, the client timed out) would be applied twice. The read
-        timeout is therefore the long one of ``MOVE`` (unless ``timeout`` was given), and the
-        read-back count would see the doubled blank nodes, so such a load is never reported
-        verified.
+        A POST is never retried blindly (a second copy would add every blank node again):
+        after a failure that may have reached the server, ``settled()`` is asked whether it
+        was applied (True: not sent again), as :func:`~dlkg.stores.http.send_with_retries`
+        does; the caller (the loader) knows how to tell.
 
         Raises:
-            StoreError: the last failure, one line naming the URL and the cause; or the ASK
-                failed too, and whether the POST applied is unknown.
+            StoreError: the last failure, one line naming the URL and the cause.
         """
         url = self.gsp_url
         params = {"graph": graph.value}
-        timeout = httpx.Timeout(self.timeout or 60.0, read=self.timeout or _MOVE_TIMEOUT)
-        if self._auth is not None and self._gsp_products is None:  # the challenge, before the big body
-            send_with_retries(lambda: self._client.get(url, params=params), url=url, what="Graph Store request")
-        last = ""
-        for attempt in range(attempts):
-            response = None
-            try:
-                with open(path, "rb") as body:
-                    response = self._client.post(url, params=params, content=body.read(), timeout=timeout,
-                                                 headers={"Content-Type": _NTRIPLES})
-                if response.status_code not in RETRY_STATUSES:
-                    self._raise_for(response, url, "Graph Store POST")
-                    return
-                last = f"HTTP {response.status_code} {response.reason_phrase}".strip()
-                maybe_applied = True
-            except httpx.TransportError as err:
-                last = describe_transport_error(err)
-                maybe_applied = not isinstance(err, (httpx.ConnectError, httpx.ConnectTimeout))
-            if attempt + 1 == attempts and not maybe_applied:
-                break
-            time.sleep(backoff_delay(attempt, retry_after(response)))
-            if maybe_applied:
-                try:
-                    applied = not self.is_empty(graph)
-                except (StoreError, QueryError) as err:
-                    raise StoreError(f"Graph Store POST failed at {url}: {last}; whether it was applied is "
-                                     f"unknown, as asking failed too: {err}") from None
-                if applied:
-                    return
-        raise StoreError(f"Graph Store POST failed at {url}: {last} (after {attempts} attempts)")
+        self._learn_challenge(url, params)
+        answer = self._http.request("POST", url, what="Graph Store POST", params=params, body=path,
+                                    headers={"Content-Type": _NTRIPLES}, read_timeout=_MOVE_TIMEOUT,
+                                    attempts=attempts, settled=settled)
+        if answer is not None:  # None: settled() showed it applied
+            with answer:
+                answer.raise_for(url, "Graph Store POST")
 
-    def _put(self, graph: ox.NamedNode, path: Path) -> None:
+    def put(self, graph: ox.NamedNode, path: Path) -> None:
+        """Replace a graph by an N-Triples file with one Graph Store PUT, streamed from disk;
+        retried (a PUT replaces whole, so sending it again is safe).
+
+        Raises:
+            StoreError: the last failure, one line naming the URL and the cause.
+        """
         url = self.gsp_url
         params = {"graph": graph.value}
-        if self._auth is not None and self._gsp_products is None:  # learn the auth challenge with a
-            # small request, not the big body (the probe, when it was answered, did)
-            send_with_retries(lambda: self._client.get(url, params=params), url=url, what="Graph Store request")
+        self._learn_challenge(url, params)
+        with self._http.request("PUT", url, what="Graph Store PUT", params=params, body=path,  # type: ignore[union-attr]
+                                headers={"Content-Type": _NTRIPLES}) as answer:
+            answer.raise_for(url, "Graph Store PUT")
 
-        def send() -> httpx.Response:
-            with open(path, "rb") as body:
-                return self._client.put(url, params=params, content=body.read(),
-                                        headers={"Content-Type": "application/n-triples"})
+    def _learn_challenge(self, url: str, params: dict[str, str]) -> None:
+        """With credentials, learn the auth challenge with a small request before the big body
+        goes out (the probe, when it was answered, did)."""
+        if self._credentials and self._gsp_products is None:
+            self._http.request("GET", url, what="Graph Store request", params=params).close()  # type: ignore[union-attr]
 
-        response = send_with_retries(send, url=url, what="Graph Store PUT")
-        self._raise_for(response, url, "Graph Store PUT")
-
-    def _insert_batches(self, graph: ox.NamedNode, path: Path) -> None:
+    def insert(self, graph: ox.NamedNode, path: Path) -> None:
+        """Add an N-Triples file to a graph with SPARQL Update ``INSERT DATA`` batches (for a
+        store without a Graph Store endpoint); never retried blindly."""
         lines: list[str] = []
         with open(path, encoding="utf-8") as handle:
             for line in handle:
                 lines.append(line)
                 if len(lines) >= _INSERT_BATCH:
-                    self._update(f"INSERT DATA {{ GRAPH {graph} {{ {''.join(lines)} }} }}", what="INSERT DATA")
+                    self.update(f"INSERT DATA {{ GRAPH {graph} {{ {''.join(lines)} }} }}", what="INSERT DATA")
                     lines = []
         if lines:
-            self._update(f"INSERT DATA {{ GRAPH {graph} {{ {''.join(lines)} }} }}", what="INSERT DATA")
+            self.update(f"INSERT DATA {{ GRAPH {graph} {{ {''.join(lines)} }} }}", what="INSERT DATA")
 
-    def _update(self, update: str, *, what: str) -> None:
+    def update(self, update: str, *, what: str) -> None:
+        """Run one SPARQL Update; never retried blindly (a MOVE or INSERT that reached the store
+        must not run twice).
+
+        Raises:
+            StoreError: it failed, one line (saying when whether it applied is unknown).
+        """
         url = self.update_url
         # Never retried blindly: a MOVE or INSERT that reached the store must not run twice.
-        timeout = httpx.Timeout(self.timeout or 60.0, read=self.timeout or _MOVE_TIMEOUT)
-        try:
-            response = self._client.post(url, data={"update": update}, timeout=timeout)
-        except httpx.TransportError as err:
-            outcome = "" if isinstance(err, httpx.ConnectError) else "; whether the store applied it is unknown"
-            raise StoreError(f"{what} failed at {url}: {describe_transport_error(err)}{outcome}") from None
-        self._raise_for(response, url, what)
+        with self._http.request("POST", url, what=what, data={"update": update}, retry=False,  # type: ignore[union-attr]
+                                read_timeout=_MOVE_TIMEOUT) as answer:
+            answer.raise_for(url, what)
 
-    def _drop_quietly(self, graph: ox.NamedNode) -> None:
-        if not self.update_url:
-            return
-        try:
-            self._client.post(self.update_url, data={"update": f"DROP SILENT GRAPH {graph}"})
-        except httpx.HTTPError:
-            pass  # the server is gone; the staging graph holds nothing anyone reads
+    def staging_graphs(self) -> list[str]:
+        """The staging graphs (``urn:dlkg:staging:...``) the store holds, sorted."""
+        return sorted(row[0].value for row in self._internal("staging-graphs").rows)
 
-    @staticmethod
-    def _raise_for(response: httpx.Response, url: str, what: str) -> None:
-        if response.status_code < 300:
-            return
-        content_type = response.headers.get("content-type", "").split(";")[0]
-        if response.status_code == 404:
-            raise StoreError(f"{what} failed: {url} answered 404 Not Found (not that kind of endpoint?)")
-        if response.status_code in (401, 403):
-            raise StoreError(f"{what} refused at {url}: HTTP {response.status_code} (credentials: DLKG_STORE_USER/DLKG_STORE_PASSWORD or ~/.netrc)")
-        detail = "" if content_type == "text/html" else " ".join(response.text.split())[:200]
-        raise StoreError(f"{what} failed at {url}: HTTP {response.status_code}" + (f": {detail}" if detail else ""))
+    def repair(self) -> list[str]:
+        """Drop every staging graph: what loads that died midway left (run it only when no
+        load is running: a live load's staging graph looks the same)."""
+        from dlkg.loader.remote import drop_quietly
+
+        removed = self.staging_graphs()
+        for graph in removed:
+            drop_quietly(self, ox.NamedNode(graph))
+        return removed
 
     def close(self) -> None:
-        self._client.close()
+        self._http.close()
 
 
-def _products(response: httpx.Response) -> frozenset[str]:
+def _products(headers: httpx.Headers) -> frozenset[str]:
     """The product tokens of a response's ``Server`` headers, lower case (``oxigraph/0.5.13``
     gives ``oxigraph`` and ``oxigraph/0.5.13``); a proxy may add its own header beside them.
 
-    >>> sorted(_products(httpx.Response(200, headers=[("Server", "BaseHTTP/0.6 Python/3.11"),
-    ...                                                  ("Server", "Oxigraph/0.5.13")])))
+    >>> sorted(_products(httpx.Headers([("Server", "BaseHTTP/0.6 Python/3.11"), ("Server", "Oxigraph/0.5.13")])))
     ['basehttp', 'basehttp/0.6', 'oxigraph', 'oxigraph/0.5.13', 'python', 'python/3.11']
-    >>> _products(httpx.Response(200))
+    >>> _products(httpx.Headers())
     frozenset()
     """
     tokens = set()
-    for value in response.headers.get_list("server"):
+    for value in headers.get_list("server"):
         for token in re.sub(r"\([^)]*\)", " ", value).replace(",", " ").lower().split():  # without comments
             tokens |= {token, token.split("/", 1)[0]}
     return frozenset(tokens)
+
+
+def _tail(body: IO[bytes], n: int) -> bytes:
+    """The last ``n`` bytes of a spooled answer."""
+    size = body.seek(0, 2)
+    body.seek(max(0, size - n))
+    tail = body.read()
+    body.seek(0)
+    return tail
 
 
 def _server_message(err: Exception) -> str:

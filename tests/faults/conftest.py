@@ -499,11 +499,15 @@ class MiniGraphStore:
             return Reply(204)
         if request.path == "/query":
             query = request.params.get("query") or request.form().get("query", "")
-            match = re.search(r"GRAPH <([^>]+)>", query)
-            lines = self.graphs.get(match[1], []) if match else []
-            if query.lstrip().upper().startswith("CONSTRUCT"):
+            # The graph: named in a GRAPH pattern, or bound to ?_graph in a VALUES block; the
+            # form: the first word after comments and the PREFIX lines.
+            match = re.search(r"GRAPH <([^>]+)>|VALUES \(\?_graph\) \{ \(<([^>]+)>\)", query)
+            lines = self.graphs.get(match[1] or match[2], []) if match else []
+            form = " ".join(line for line in query.splitlines()
+                            if not line.lstrip().startswith(("#", "PREFIX", "prefix"))).lstrip().upper()
+            if form.startswith("CONSTRUCT"):
                 return Reply(200, b"".join(line + b"\n" for line in lines), "application/n-triples")
-            if query.lstrip().upper().startswith("ASK"):
+            if form.startswith("ASK"):
                 return Reply(200, json.dumps({"head": {}, "boolean": bool(lines)}), "application/sparql-results+json")
             return sparql_count_json(len(lines))
         return Reply(404, "no such page")
