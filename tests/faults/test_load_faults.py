@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -40,9 +39,7 @@ from dlkg.stores import MemoryStore
 from dlkg.stores.remote import RemoteStore
 from tests.conftest import ROOT, run_dlkg
 from tests.faults.conftest import (
-    BULK,
     PACKAGED_COUNTS,
-    STAGING_PREFIX,
     VIRTUOSO_ENV,
     BigFile,
     FakeServer,
