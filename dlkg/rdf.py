@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from dlkg.errors import InputError
 
-__all__ = ["MAX_FILE_BYTES", "MAX_LITERAL_CHARS", "check_file", "check_literals", "guess_format",
+__all__ = ["stream", "MAX_FILE_BYTES", "MAX_LITERAL_CHARS", "check_file", "check_literals", "guess_format",
            "parse", "parse_errors", "base_iri", "read_quads", "syntax_error", "to_rdflib"]
 
 #: Largest RDF file dlkg reads (override with the environment variable DLKG_MAX_FILE_BYTES).
@@ -127,13 +127,30 @@ def parse(path: str | Path, *, format: ox.RdfFormat | None = None,
     path = Path(path)
     fmt = format or guess_format(path)
     check_file(path, fmt)
-    with parse_errors(path):
-        quads = list(check_literals(ox.parse(path=path, format=fmt, base_iri=base_iri(path), rename_blank_nodes=True),
-                                    path))
+    quads = list(stream(path, fmt))
     if to_graph is None:
         return quads
     return [ox.Quad(q.subject, q.predicate, q.object, to_graph)
             if isinstance(q.graph_name, ox.DefaultGraph) else q for q in quads]
+
+
+def stream(path: Path, fmt: ox.RdfFormat, *, progress: str | None = None) -> Iterator[ox.Quad]:
+    """The one way dlkg reads an RDF file (after :func:`check_file`): one streaming parser,
+    relative IRIs against the file, blank nodes renamed (a label names one node within the
+    file, never a node of another file or of an earlier load), literals over the cap refused,
+    and every error one :class:`InputError` naming the file, line and column, raised while the
+    quads are read (so that whoever consumes them can tell the input's errors from its own).
+
+    Args:
+        path: The file.
+        fmt: Its format.
+        progress: A label for a progress bar over the file's bytes (on a terminal).
+    """
+    from dlkg.progress import reading
+
+    with parse_errors(path), reading(path, label=progress or path.name, show=None if progress else False) as handle:
+        quads = ox.parse(input=handle, format=fmt, base_iri=base_iri(path), rename_blank_nodes=True)
+        yield from check_literals(quads, path)
 
 
 def read_quads(files: Iterable[tuple[str | Path, ox.NamedNode | None]]) -> Iterator[ox.Quad]:

@@ -60,6 +60,22 @@ def test_append_adds_and_replace_swaps(tmp_path):
     assert load(store, [extra], graph=graph)[0].stored == 1
 
 
+def test_cli_append_into_a_loaded_graph_exits_0_verified(tmp_path, file_counts):
+    """Issue 12: ``dlkg load --append`` of new triples into a graph that holds triples always
+    exited 1 with "read-back: MISMATCH"; it adds them, says verified, exits 0."""
+    store = str(tmp_path / "store")
+    graph = "https://example.org/mine"
+    assert run_dlkg("load", str(DATA_FILE), "--into", store, "--graph", graph).returncode == 0
+    extra = tmp_path / "extra.nt"
+    extra.write_text('<urn:x:a> <urn:x:p> "1" .\n<urn:x:b> <urn:x:p> "2" .\n')
+    appended = run_dlkg("load", str(extra), "--into", store, "--graph", graph, "--append")
+    assert appended.returncode == 0, appended.stderr
+    assert "loaded 2 triples" in appended.stdout and "read-back: verified" in appended.stdout, appended.stdout
+    answer = run_dlkg("sparql", f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", "--store", store,
+                      "--format", "csv")
+    assert answer.stdout.splitlines()[1] == str(file_counts[DATA_GRAPH] + 2)  # counted by rdflib
+
+
 def test_dry_run_writes_nothing(tmp_path):
     folder = tmp_path / "store"
     done = run_dlkg("load", "--into", str(folder), "--dry-run")

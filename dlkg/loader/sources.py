@@ -1,12 +1,9 @@
 """The files a load reads: checked before anything is written, then parsed as a stream.
 
-One safe way to read a source file for every load path: the file is refused before any
-parser sees it when it is too large or RDF/XML with a DTD (:func:`dlkg.rdf.check_file`);
-one streaming parser per file renames its blank nodes (a label names one node within the
-file, and never a node of another file or of an earlier load); literals over the cap are
-refused; and every parse error becomes one :class:`~dlkg.errors.InputError` naming the file,
-line and column *while the triples are read*, so that whoever consumes them (a store's bulk
-loader, a writer) can tell the input's errors from its own.
+Every file of a load is checked before anything is written (:func:`dlkg.rdf.check_file`:
+too large, RDF/XML with a DTD) and then read the one way dlkg reads RDF files
+(:func:`dlkg.rdf.stream`: streaming, blank nodes renamed per file, the literal cap, errors as
+one :class:`~dlkg.errors.InputError` raised while the triples are read).
 """
 
 from __future__ import annotations
@@ -18,7 +15,6 @@ import pyoxigraph as ox
 
 from dlkg import rdf
 from dlkg.errors import UsageError
-from dlkg.progress import reading
 
 __all__ = ["Source", "sources"]
 
@@ -61,11 +57,7 @@ class Source:
             InputError: while iterating, the file does not parse (file, line, column) or has
                 a literal over the cap.
         """
-        with rdf.parse_errors(self.path), reading(self.path, label=progress or self.path.name,
-                                                  show=None if progress else False) as handle:
-            quads = ox.parse(input=handle, format=self.format, base_iri=rdf.base_iri(self.path),
-                             rename_blank_nodes=True)
-            yield from rdf.check_literals(quads, self.path)
+        return rdf.stream(self.path, self.format, progress=progress)
 
     def count(self) -> int:
         """How many triples the file parses into (a dry run's figure)."""
