@@ -27,7 +27,7 @@ from pathlib import Path
 
 from benchmarks.generate import dataset
 
-__all__ = ["Config", "Run", "machine_info", "run_measured"]
+__all__ = ["Config", "Launcher", "Run", "machine_info", "run_measured"]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -135,45 +135,100 @@ class Measured:
     stderr: str = ""
 
 
+#: A small process that starts the measured commands (see :class:`Launcher`).
+_LAUNCHER_CODE = r"""
+import json, os, subprocess, sys, threading, time
+for line in sys.stdin:
+    job = json.loads(line)
+    with open(job["stdout"], "wb") if job["stdout"] else open(os.devnull, "wb") as out, \
+            open(job["stderr"], "wb") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(job["argv"], stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=job["env"],
+                                cwd=job["cwd"])
+        timed_out = threading.Event()
+        timer = threading.Timer(job["timeout"], lambda: (timed_out.set(), proc.kill())) if job["timeout"] else None
+        if timer:
+            timer.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        if timer:
+            timer.cancel()
+    print(json.dumps({"seconds": seconds, "maxrss_kb": usage.ru_maxrss, "status": status,
+                      "timed_out": timed_out.is_set()}), flush=True)
+"""
+
+
+class Launcher:
+    """Starts measured commands from a process that stays small.
+
+    Linux starts a child's peak-memory figure (``ru_maxrss``) at its parent's resident size
+    when it forks, and keeps it across ``exec``: a command started by this process, which
+    holds generated graphs of a million triples, would report at least this process's size.
+    The launcher is started first, while this process is small, and forks every measured
+    command itself.
+    """
+
+    _running: Launcher | None = None
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-c", _LAUNCHER_CODE], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+        self.lock = threading.Lock()
+
+    @classmethod
+    def start(cls) -> None:
+        """Start the one launcher of this process (before the process grows)."""
+        if cls._running is None:
+            cls._running = cls()
+
+    def run(self, argv: list[str], *, stdout: str | None, stderr: str, env: dict | None,
+            timeout: float | None) -> dict:
+        job = {"argv": argv, "stdout": stdout, "stderr": stderr, "env": env if env is not None else dict(os.environ),
+               "cwd": str(ROOT), "timeout": timeout}
+        with self.lock:
+            self.proc.stdin.write(json.dumps(job) + "\n")
+            self.proc.stdin.flush()
+            return json.loads(self.proc.stdout.readline())
+
+
 def run_measured(argv: list[str], *, timeout: float | None = None, env: dict | None = None,
                  want_answer: bool = False) -> Measured:
-    """Run a command; its wall time and peak resident memory (``ru_maxrss`` from ``wait4``).
+    """Run a command; its wall time and peak resident memory (``ru_maxrss`` from ``wait4``),
+    through the :class:`Launcher` when one runs.
 
     With ``want_answer`` the last stdout line is parsed as JSON, otherwise stdout is dropped.
     """
-    stdout = subprocess.PIPE if want_answer else subprocess.DEVNULL
-    err_file = tempfile.TemporaryFile()
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=stdout, stderr=err_file, stdin=subprocess.DEVNULL,
-                            env=env, cwd=ROOT)
-    timed_out = threading.Event()
-
-    def kill() -> None:
-        timed_out.set()
-        proc.kill()
-
-    timer = threading.Timer(timeout, kill) if timeout else None
-    if timer:
-        timer.start()
-    out_bytes = b""
-    if want_answer:
-        out_bytes = proc.stdout.read()  # the child prints little; reading to EOF ends with it
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    if timer:
-        timer.cancel()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.stdout:
-        proc.stdout.close()
-    err_file.seek(0)
-    stderr = err_file.read().decode("utf-8", "replace")
-    err_file.close()
-    answer = None
-    if want_answer and proc.returncode == 0:
-        lines = [line for line in out_bytes.decode("utf-8", "replace").splitlines() if line.strip()]
-        if lines:
-            answer = json.loads(lines[-1])
-    return Measured(seconds, usage.ru_maxrss / 1024, proc.returncode, answer, timed_out.is_set(), stderr[-2000:])
+    with tempfile.TemporaryDirectory(prefix="dlkg-bench-run-") as folder:
+        out_path = os.path.join(folder, "stdout") if want_answer else None
+        err_path = os.path.join(folder, "stderr")
+        launcher = Launcher._running
+        if launcher is not None:
+            done = launcher.run(argv, stdout=out_path, stderr=err_path, env=env, timeout=timeout)
+            seconds, maxrss_kb, status, timed_out = (done["seconds"], done["maxrss_kb"], done["status"],
+                                                     done["timed_out"])
+        else:
+            with open(out_path, "wb") if out_path else open(os.devnull, "wb") as out, open(err_path, "wb") as err:
+                start = time.perf_counter()
+                proc = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env, cwd=ROOT)
+                fired = threading.Event()
+                timer = threading.Timer(timeout, lambda: (fired.set(), proc.kill())) if timeout else None
+                if timer:
+                    timer.start()
+                _, status, usage = os.wait4(proc.pid, 0)
+                seconds = time.perf_counter() - start
+                if timer:
+                    timer.cancel()
+                maxrss_kb, timed_out = usage.ru_maxrss, fired.is_set()
+        returncode = os.waitstatus_to_exitcode(status)
+        with open(err_path, "rb") as handle:
+            stderr = handle.read().decode("utf-8", "replace")
+        answer = None
+        if want_answer and returncode == 0:
+            with open(out_path, "rb") as handle:
+                lines = [line for line in handle.read().decode("utf-8", "replace").splitlines() if line.strip()]
+            if lines:
+                answer = json.loads(lines[-1])
+    return Measured(seconds, maxrss_kb / 1024, returncode, answer, timed_out, stderr[-2000:])
 
 
 def child_env(work: Path) -> dict:
@@ -221,6 +276,7 @@ class Run:
         self.env = child_env(config.work)
         self.files: dict[int, tuple[Path, int]] = {}
         self.machine = machine_info()  # at the start: the code measured is the code checked out now
+        Launcher.start()  # while this process is small: see Launcher
 
     # -- helpers -----------------------------------------------------------------------
 

@@ -318,7 +318,7 @@ def show(framework: str, store: str | None) -> None:
 @click.option("--gsp-url", metavar="URL",
               help="Graph Store Protocol endpoint, when it cannot be derived from --into ('' for a store without one).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
-              help="Give up on any one request to a remote store after SECONDS.")
+              help="Give up on each operation on a remote store (a request with its retries) after SECONDS.")
 @handles_errors
 def load(files: tuple[str, ...], into: str, graph: str | None, replace: bool, dry_run: bool, repair: bool,
          update_url: str | None, gsp_url: str | None, timeout: float | None) -> None:
