@@ -37,6 +37,81 @@ def test_bullet_text_is_the_source_chinese(store):
     assert rows == [("Torch",)]
 
 
+# Section 14.2 bullets whose English was re-translated from the Chinese (issue 13, item 20):
+# the Chinese as the seed prints it, and the English it says, in plain words.
+RETRANSLATED = {
+    "Caffe-bullet-3": ("训练已有网络模型无需编写任何代码", "Existing network models can be trained without writing any code."),
+    "Caffe-bullet-5": ("可单机多卡，但不支持多机多卡",
+                       "Can use several GPUs on one machine, but does not support several GPUs across several machines."),
+    "Caffe-bullet-10": ("不提供商业支持", "Does not offer commercial support."),
+    "Deeplearning4j-bullet-1": ("适用于分布式集群,可高效处理海量数据",
+                                "Suited to distributed clusters, and can process massive amounts of data efficiently."),
+    "Deeplearning4j-bullet-2": ("在多种芯片上的运行已经被优化", "Optimized to run on many kinds of chips."),
+    "Deeplearning4j-bullet-3": ("可跨平台运行,有多种语言接口", "Can run across platforms, and has interfaces in many languages."),
+    "Deeplearning4j-bullet-4": ("支持单机多卡和多机多卡",
+                                "Supports several GPUs on one machine and several GPUs across several machines."),
+    "Deeplearning4j-bullet-7": ("提供的预训练模型有限", "The pretrained models it offers are limited."),
+    "Keras-bullet-2": ("可使用 Theano、TensorFlow 和 Deeplearning4j 后端",
+                       "Can use the Theano, TensorFlow and Deeplearning4j backends."),
+    "MatConvNet-bullet-5": ("跨平台能力差", "Poor at running across platforms."),
+    "TensorFlow-bullet-1": ("具备不局限于深度学习的多种用途，还有支持强化学习和其他算法的工具",
+                            "Has many uses, not limited to deep learning, and also has tools that support reinforcement"
+                            " learning and other algorithms."),
+    "TensorFlow-bullet-5": ("不提供商业支持", "Does not offer commercial support."),
+    "Theano-bullet-4": ("高级的包装（Keras、Lasagne）可减少使用时的麻",
+                        "High-level wrappers (Keras, Lasagne) can make it less troublesome to use."),
+    "Theano-bullet-5": ("编译困难,错误信息可能没有帮助", "Compiling is difficult, and the error messages may be unhelpful."),
+    "Theano-bullet-6": ("运行模型前需编译计算图,大型模型的编译时间较",
+                        "The computational graph must be compiled before a model runs, and large models take rather long"
+                        " to compile."),
+    "Theano-bullet-8": ("对预训练模型的支持不够完善", "Its support for pretrained models is not well developed."),
+    "Torch-bullet-1": ("大量模块化组件,容易组合", "A large number of modular components that are easy to combine."),
+    # 为Torch提供: the interface is to Torch, not a gift to it.
+    "Torch-bullet-3": ("PyTorch为Torch提供了更便利的接口", "PyTorch provides a more convenient interface to Torch."),
+    "Torch-bullet-4": ("使用Lua语言需要学习成本", "Using Lua means taking the time to learn the language."),
+    # 即插即用相对较少: relatively little is plug-and-play, not "little".
+    "Torch-bullet-6": ("一般需要自己编写训练代码（即插即用相对较少）",
+                       "You usually have to write your own training code (relatively little is plug-and-play)."),
+}
+
+
+@pytest.mark.parametrize("bullet", RETRANSLATED)
+def test_retranslated_bullet(store, bullet):
+    rows = select(store, """SELECT ?zh ?en WHERE { ?b dlkg:text ?zh , ?en .
+        FILTER(LANG(?zh) = "zh" && LANG(?en) = "en") }""", b=_iri(bullet))
+    assert rows == [RETRANSLATED[bullet]]
+
+
+# Facts that section 14.2 states in the prose opening a section, not in a ✓/X bullet (seed:
+# 14.2.2 "它与Hadoop和Spark集成", 14.2.4 "马逊云服务采用", 14.2.8 "Facebook 和Twitter等大型科技公司使用
+# Torch的某些版本"): each stated triple carries an OWL axiom annotation naming that prose.
+PROSE_FACTS = [
+    ("Deeplearning4j", "integratesWith", "Hadoop", "Section14-2-2-prose", "Section14-2-2"),
+    ("Deeplearning4j", "integratesWith", "Spark", "Section14-2-2-prose", "Section14-2-2"),
+    ("MXNet", "adoptedBy", "AmazonWebServices", "Section14-2-4-prose", "Section14-2-4"),
+    ("Torch", "adoptedBy", "Facebook", "Section14-2-8-prose", "Section14-2-8"),
+    ("Torch", "adoptedBy", "Twitter", "Section14-2-8-prose", "Section14-2-8"),
+]
+
+
+def test_prose_facts_are_sourced_to_the_prose(store):
+    owl = "PREFIX owl: <http://www.w3.org/2002/07/owl#> "
+    rows = select(store, owl + """SELECT ?f ?p ?o ?source ?section WHERE {
+        ?axiom a owl:Axiom ; owl:annotatedSource ?f ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o ;
+            prov:wasDerivedFrom ?source .
+        ?f ?p ?o .
+        ?source a dcterms:BibliographicResource , prov:Entity ; dcterms:isPartOf ?section . ?section a prov:Entity .
+        VALUES ?p { dlkg:integratesWith dlkg:adoptedBy } } ORDER BY ?f ?o""")
+    assert rows == PROSE_FACTS
+    # Sourced to the prose only: no bullet (✓/X) is given as a source of these facts.
+    assert select(store, owl + """SELECT ?axiom WHERE { ?axiom a owl:Axiom ; prov:wasDerivedFrom ?bullet .
+        ?bullet a ?kind . VALUES ?kind { dlkg:Strength dlkg:Weakness } }""") == []
+    # ... and no bullet states them (the stated, unreasoned graph types bullets by subclass).
+    assert select(store, """SELECT ?bullet WHERE { ?bullet dlkg:text ?t ; a ?kind .
+        VALUES ?kind { dlkg:Strength dlkg:Weakness }
+        FILTER(CONTAINS(?t, "Hadoop") || CONTAINS(?t, "Twitter") || CONTAINS(?t, "马逊")) }""") == []
+
+
 def test_forty_five_table_statements(store):
     rows = select(store, """SELECT (COUNT(?s) AS ?n) WHERE { ?s a dlkg:CapabilityStatement ; dlkg:column ?c ;
         prov:wasDerivedFrom res:Table14-1 }""")
