@@ -87,3 +87,12 @@ def test_ontology_terms_view_is_the_docs_view(store):
                                               "Annotation properties", "Named individuals"]
     framework = next(t for g in groups for t in g["terms"] if t["anchor"] == "Framework")
     assert framework["label"] == "开发框架" and framework["iri"] == "https://w3id.org/dlkg/ontology#Framework"
+
+
+def test_bullet_labels_in_chinese(store):
+    # "Caffe weakness 6" is dlkg's own name for the bullet (not the book's): it has a Chinese
+    # form, so the Chinese pages do not fall back to English.
+    labels = views.Labels(store)
+    assert labels.label(RES + "Caffe-bullet-10", "zh") == "Caffe 缺点 6"
+    assert labels.label(RES + "Caffe-bullet-1", "zh") == "Caffe 优点 1"
+    assert labels.label(RES + "Caffe-bullet-10", "en") == "Caffe weakness 6"

@@ -201,3 +201,19 @@ def test_pages_read_without_javascript(browser, base_url):
         expect(page.locator("#results tbody tr")).to_have_count(2)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_pages_fit_a_phone(browser, base_url, lang):
+    # At 390 px the page used to scroll sideways and the Ontology tab was cut off.
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        for path in ("/", "/page/Caffe", "/page/MXNet", "/editor", "/ontology"):
+            page.goto(f"{base_url}{path}?lang={lang}")
+            assert page.evaluate("() => document.documentElement.scrollWidth") == 390, path
+            right = page.evaluate("() => [...document.querySelectorAll('.site-nav a')].pop().getBoundingClientRect().right")
+            assert right <= 390, path
+            shot(page, f"phone-{lang}{path.replace('/', '-')}", full_page=False)
+    finally:
+        context.close()

@@ -198,3 +198,11 @@ def test_comparison_page_with_an_unlabelled_value(tmp_path):
     page = response.text
     assert "<td>C, Lua (pt)</td>" in page
     assert "<td>MATLAB, C++</td>" in page
+
+
+def test_conditional_cell_shows_condition_printed_level_and_footnote(base_url):
+    page = httpx.get(f"{base_url}/page/Keras?lang=en").text
+    assert "Supported with the TensorFlow backend; not supported with the Theano backend." in page
+    assert '<span class="muted">Printed in the table as:</span> not supported' in page
+    assert ('<span class="muted">Footnote e:</span> Single-machine multi-GPU is not supported with Theano as the '
+            'backend; it is supported with TensorFlow as the backend.') in page
