@@ -12,6 +12,7 @@ import difflib
 from dlkg import views
 from dlkg.catalogue import internal_queries
 from dlkg.errors import UsageError
+from dlkg.output import printable
 from dlkg.stores import Store, open_store
 
 __all__ = ["render_profile", "framework_names", "profile_text"]
@@ -30,15 +31,25 @@ def profile_text(view: dict) -> str:
     rows = [(row["label"], ", ".join(t["label"] for t in row["terms"])) for row in view["profile"]]
     if view["model_zoos"]:
         rows.append(("model zoo", ", ".join(view["model_zoos"])))
-    rows += [(f"capability: {c['capability']['label']}",
-              c["level_label"] + (f" ({c['condition']})" if c["condition"] else "")) for c in view["capabilities"]]
+    rows += [(f"capability: {c['capability']['label']}", _capability_text(c)) for c in view["capabilities"]]
     width = max((len(label) for label, _ in rows), default=0)
     lines = [name, "=" * len(name)] + [f"{label:<{width}}  {value}" for label, value in rows]
     for key, heading, mark in (("strengths", "Strengths", "✓"), ("weaknesses", "Weaknesses", "X")):
         if view[key]:
             lines += ["", f"{heading} (section 14.2):"]
             lines += [f"  {mark} {bullet['zh']} — {bullet['en']}" for bullet in view[key]]
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines) + "\n")
+
+
+def _capability_text(statement: dict) -> str:
+    """A capability cell in words: its level, its condition, what the table printed (where it
+    differs) and its footnote, e.g. ``conditional (...); printed: not supported; footnote e: ...``."""
+    parts = [statement["level_label"] + (f" ({statement['condition']})" if statement["condition"] else "")]
+    if statement["printed_label"]:
+        parts.append(f"printed: {statement['printed_label']}")
+    if statement["marker"]:
+        parts.append(f"footnote {statement['marker']}" + (f": {statement['footnote']}" if statement["footnote"] else ""))
+    return "; ".join(parts)
 
 
 def render_profile(framework: str, *, store: Store | None = None) -> str:

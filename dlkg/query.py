@@ -26,13 +26,18 @@ def bind_parameters(query: CannedQuery, params: Mapping[str, str]) -> dict[str, 
     """Parameter values (with the query's defaults) as literal terms keyed by SPARQL variable.
 
     Raises:
-        UsageError: an unknown parameter, or a required one with no value and no default.
+        UsageError: an unknown parameter, or a required one with no value (defaults fill in
+            required parameters only when no value is given at all).
     """
     expected = ", ".join(query.parameters) or "no parameters"
     for key in params:
         if key not in query.parameters:
             raise UsageError(f"unknown parameter {key!r}; {query.name} expects: {expected}", param="params")
-    values = {**query.defaults, **params}
+    # The defaults are one example set, used whole when no value is given: a query given some
+    # of its parameters never fills the others in silently (compare-frameworks -p a=Caffe
+    # must not compare Caffe with the default b).
+    defaults = query.defaults if not params else {k: v for k, v in query.defaults.items() if k in query.optional}
+    values = {**defaults, **params}
     missing = [p for p in query.parameters if p not in values and p not in query.optional]
     if missing:
         raise UsageError(f"missing parameter {missing[0]!r}; {query.name} expects: {expected}", param="params")

@@ -57,7 +57,10 @@ def to_json(result: QueryResult) -> bytes:
 
 
 def _plain(term) -> str:
-    return "" if term is None else term.value
+    """A term's text for the formats people read (table, md): no control characters."""
+    from dlkg.output import printable
+
+    return "" if term is None else printable(term.value)
 
 
 def _markdown(result: QueryResult) -> bytes:

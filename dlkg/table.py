@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from dlkg.catalogue import internal_queries
 from dlkg.errors import UsageError
 from dlkg.namespaces import DLKG
+from dlkg.output import printable
 from dlkg.stores import Store, open_store
+from dlkg.views import Labels
 
 __all__ = ["Cell", "Row", "Table", "build_table", "render", "TABLE_FORMATS", "LANGUAGES"]
 
@@ -80,8 +82,16 @@ def build_table(*, lang: str = "zh", store: Store | None = None) -> Table:
 
     cells: dict[str, dict[int, list[str] | Cell]] = {}
     row_position: dict[str, int] = {}
-    for framework, column, position, text in _QUERIES.run(store, "table-list-cells").rows:
-        cells.setdefault(framework.value, {}).setdefault(index[column.value], []).append(text.value)
+    # A value without an English label is shown by another label, else its IRI's local name
+    # (views.Labels.label): a store with other data must not break the table.
+    labels = Labels(store)
+    seen: set[str] = set()
+    for framework, column, position, entry, printed, value in _QUERIES.run(store, "table-list-cells").rows:
+        if entry.value in seen:  # an entry naming two values ("C/C++") is one printed item
+            continue
+        seen.add(entry.value)
+        text = printed.value if printed is not None else labels.label(value.value, "en") if value is not None else ""
+        cells.setdefault(framework.value, {}).setdefault(index[column.value], []).append(text)
         if index[column.value] == 0:  # the framework column's entries give the row order
             row_position[framework.value] = int(position.value)
     for framework, column, level, marker in _QUERIES.run(store, "table-capability-cells").rows:
@@ -109,17 +119,19 @@ def render(table: Table, format: str = "md") -> str:
     """The table as Markdown, CSV or HTML text.
 
     Markdown and HTML carry the footnote markers and the footnotes beneath; CSV holds plain
-    values, a header row and one row per framework.
+    values, a header row and one row per framework. Control characters are left out
+    (:func:`dlkg.output.printable`).
 
     Raises:
         UsageError: an unknown format.
     """
+    # Labels come from the data (any store): none may carry terminal escapes to the screen.
     if format == "md":
-        return _markdown(table)
+        return printable(_markdown(table))
     if format == "csv":
-        return _csv(table)
+        return printable(_csv(table))
     if format == "html":
-        return _html(table)
+        return printable(_html(table))
     raise UsageError(f"unknown table format {format!r} (known: {', '.join(TABLE_FORMATS)})", param="format")
 
 

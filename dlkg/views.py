@@ -28,7 +28,7 @@ from dlkg.namespaces import DLKG, XSD
 from dlkg.resources import ONTOLOGY_GRAPH
 from dlkg.stores import Store
 
-__all__ = ["W3ID", "LEVELS", "PROFILE_PROPERTIES", "Labels", "local_path", "link", "term_view",
+__all__ = ["W3ID", "LEVELS", "PROFILE_PROPERTIES", "Labels", "local_path", "in_language", "link", "term_view",
            "capabilities", "framework_profile", "resource_view", "ontology_terms"]
 
 _QUERIES = internal_queries(__file__)
@@ -64,9 +64,17 @@ class Labels:
             self._labels.setdefault(subject.value, {}).setdefault(label.language or "", label.value)
 
     def label(self, iri: str, lang: str = "en") -> str:
-        """The IRI's label in ``lang`` (else English, else untagged, else its local name)."""
+        """The IRI's label in ``lang``, else English, else untagged, else in another language
+        (the first by language tag), else the IRI's local name: a value of a store's own data
+        always has something to show.
+
+        >>> labels = Labels.__new__(Labels)
+        >>> labels._labels = {"https://example.org/x": {"de": "Ix", "pt": "Xis"}}
+        >>> labels.label("https://example.org/x", "en"), labels.label("https://example.org/a/y#z", "en")
+        ('Ix', 'z')
+        """
         found = self._labels.get(iri, {})
-        for key in (lang, "en", ""):
+        for key in (lang, "en", "", *sorted(found)):
             if found.get(key):
                 return found[key]
         return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] or iri
@@ -74,6 +82,22 @@ class Labels:
     def has_label(self, iri: str, lang: str) -> bool:
         """Whether the IRI has a label in exactly this language."""
         return lang in self._labels.get(iri, {})
+
+
+def in_language(literals: Sequence[ox.Literal], lang: str) -> str:
+    """The text of the literal in ``lang``, else the English one, else the first: where the
+    data says a thing in several languages, a page shows it in its own.
+
+    >>> in_language([ox.Literal("read as", language="en"), ox.Literal("读作", language="zh")], "zh")
+    '读作'
+    >>> in_language([ox.Literal("read as", language="en")], "zh")
+    'read as'
+    """
+    by_language = {literal.language or "": literal.value for literal in literals}
+    for key in (lang, "en", ""):
+        if key in by_language:
+            return by_language[key]
+    return literals[0].value if literals else ""
 
 
 def link(iri: str, labels: Labels, lang: str) -> dict:
@@ -135,17 +159,23 @@ def framework_profile(store: Store, iri: str, lang: str, *, labels: Labels,
                             "terms": [link(v, labels, lang) for v in values]})
 
     sources = _sources(store, node, labels, lang)
-    notes = {item.value: note.value for item, note in _QUERIES.run(store, "profile-notes", framework=node).rows}
+    by_item: dict[str, list[ox.Literal]] = {}
+    for item, note in _QUERIES.run(store, "profile-notes", framework=node).rows:
+        by_item.setdefault(item.value, []).append(note)
+    notes = {item: in_language(found, lang) for item, found in by_item.items()}
     order = {cap: i for i, (_, cap) in enumerate(capability_order or capabilities(store))}
     level_names = {v: k for k, v in LEVELS.items()}
     statements = []
-    for statement, capability, level, condition, marker in _QUERIES.run(
+    for statement, capability, level, condition, printed, marker, footnote in _QUERIES.run(
             store, "profile-capabilities", framework=node, lang=ox.Literal(lang)).rows:
+        shown = printed is not None and printed.value != level.value  # e.g. conditional, printed 不支持
         statements.append({
             "iri": statement.value, "path": local_path(statement.value),
             "capability": link(capability.value, labels, lang),
             "level": level_names.get(level.value, ""), "level_label": labels.label(level.value, lang),
+            "printed_label": labels.label(printed.value, lang) if shown else "",
             "condition": condition.value if condition else "", "marker": marker.value if marker else "",
+            "footnote": footnote.value if footnote else "",
             "sources": sources.get(statement.value, []), "note": notes.get(statement.value, ""),
             "order": order.get(capability.value, 99)})
     statements.sort(key=lambda c: c["order"])
@@ -163,7 +193,10 @@ def framework_profile(store: Store, iri: str, lang: str, *, labels: Labels,
     derived = [link(row[0].value, labels, lang)
                for row in _QUERIES.run(store, "profile-derived-from", framework=node).rows]
     # Where the OCR lost part of the framework's section, an empty list means "lost", not "none".
-    section_notes = [row[0].value for row in _QUERIES.run(store, "profile-section-notes", framework=node).rows]
+    by_section: dict[str, list[ox.Literal]] = {}
+    for section, note in _QUERIES.run(store, "profile-section-notes", framework=node).rows:
+        by_section.setdefault(section.value, []).append(note)
+    section_notes = [in_language(found, lang) for found in by_section.values()]
     return {"iri": iri, "name": labels.label(iri, "en"), "profile": profile, "capabilities": statements,
             "strengths": bullets["strength"], "weaknesses": bullets["weakness"], "model_zoos": zoos,
             "derived_from": derived, "section_note": " ".join(section_notes)}

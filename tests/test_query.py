@@ -11,6 +11,7 @@ import pytest
 
 from dlkg.catalogue import Catalogue
 from dlkg.query import run_canned
+from tests.conftest import run_dlkg
 from tests.test_data import MODEL_ZOOS
 
 PYTHON = ["Caffe", "Deeplearning4j", "Keras", "MXNet", "PyTorch", "TensorFlow", "Theano"]
@@ -69,15 +70,17 @@ CASES: dict[str, list[tuple[dict, tuple[str, ...], list[tuple[str, ...]]]]] = {
         ("Python", "7"), ("MATLAB", "3"), ("C", "2"), ("C++", "2"), ("Go", "2"), ("Java", "2"), ("Scala", "2"),
         ("Clojure", "1"), ("JavaScript", "1"), ("Julia", "1"), ("Lua", "1"), ("LuaJIT", "1"), ("Perl", "1"),
         ("R", "1"), ("utility library for C++/OpenCL", "1")])],
-    "compare-frameworks": [({}, ("capability", "a", "b"), [
-        ("CNN development", "supported", "supported"),
-        ("RNN development", "supported", "supported"),
-        ("automatic differentiation", "supported", "supported"),
-        ("commercial support", "not supported", ""),
-        ("pretrained models", "supported", "supported"),
-        ("reinforcement learning", "supported", ""),
-        ("single-machine multi-GPU parallelism", "supported", "supported")]),
-        ({"a": "caffe", "b": "theano"}, ("capability", "a", "b"), [
+    # Both parameters or neither (the defaults, TensorFlow and PyTorch); the framework columns
+    # hold each framework's label as the data spells it.
+    "compare-frameworks": [({}, ("capability", "framework_a", "support_a", "framework_b", "support_b"), [
+        ("CNN development", "TensorFlow", "supported", "PyTorch", "supported"),
+        ("RNN development", "TensorFlow", "supported", "PyTorch", "supported"),
+        ("automatic differentiation", "TensorFlow", "supported", "PyTorch", "supported"),
+        ("commercial support", "TensorFlow", "not supported", "PyTorch", ""),
+        ("pretrained models", "TensorFlow", "supported", "PyTorch", "supported"),
+        ("reinforcement learning", "TensorFlow", "supported", "PyTorch", ""),
+        ("single-machine multi-GPU parallelism", "TensorFlow", "supported", "PyTorch", "supported")]),
+        ({"a": "caffe", "b": "theano"}, ("capability", "support_a", "support_b"), [
         ("CNN development", "supported", "supported"),
         ("RNN development", "supported", "supported"),
         ("automatic differentiation", "not supported", "supported"),
@@ -165,3 +168,14 @@ def test_canned_query(any_store, name, params, columns, expected):
     result = run_canned(name, params, store=any_store)
     got = [tuple(result.values(c)[i] for c in columns) for i in range(len(result.rows))]
     assert got == expected
+
+
+@pytest.mark.parametrize(("given", "missing"), [(("a=Caffe",), "b"), (("b=Theano",), "a")])
+def test_compare_frameworks_needs_both_frameworks(given, missing):
+    # One framework alone used to be compared with the other's default (TensorFlow or PyTorch),
+    # silently; now it is a usage error naming the missing parameter.
+    args = [arg for value in given for arg in ("-p", value)]
+    done = run_dlkg("query", "compare-frameworks", *args, "--format", "csv")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.strip() == f"dlkg: error: --param: missing parameter '{missing}'; compare-frameworks expects: a, b"

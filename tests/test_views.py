@@ -60,7 +60,25 @@ def test_show_is_the_page_view_as_text(store):
     text = profile_text(view)
     assert text.splitlines()[:2] == ["Keras", "====="]
     assert "has backend" in text and "Deeplearning4j, TensorFlow, Theano" in text
-    assert "conditional (Supported with the TensorFlow backend; not supported with the Theano backend.)" in text
+    # The conditional cell with its condition, what Table 14.1 printed (不支持) and footnote e.
+    assert ("capability: single-machine multi-GPU parallelism  conditional (Supported with the TensorFlow backend; "
+            "not supported with the Theano backend.); printed: not supported; footnote e: Single-machine multi-GPU "
+            "is not supported with Theano as the backend; it is supported with TensorFlow as the backend.") in text
+    assert "capability: pretrained models                     supported; footnote d: https://keras.io/applications/" in text
+
+
+def test_show_lists_values_in_the_printed_order(store):
+    # Table 14.1's Torch row: developers and platforms as printed, not alphabetical.
+    text = profile_text(views.framework_profile(store, RES + "Torch", "en", labels=views.Labels(store)))
+    lines = {line.split("  ")[0]: line.split("  ")[-1].strip() for line in text.splitlines() if "  " in line}
+    assert lines["developed by"] == "Ronan Collobert, Koray Kavukcuoglu, Clement Farabet"
+    assert lines["runs on"] == "Linux, Mac OS X, Windows, Android, iOS"
+    assert lines["has interface"] == "Lua, LuaJIT, C, utility library for C++/OpenCL"
+
+
+def test_notes_in_the_page_language():
+    assert views.in_language([ox.Literal("x", language="en"), ox.Literal("叉", language="zh")], "zh") == "叉"
+    assert views.in_language([ox.Literal("x", language="en"), ox.Literal("叉", language="zh")], "en") == "x"
 
 
 def test_ontology_terms_view_is_the_docs_view(store):
@@ -69,3 +87,12 @@ def test_ontology_terms_view_is_the_docs_view(store):
                                               "Annotation properties", "Named individuals"]
     framework = next(t for g in groups for t in g["terms"] if t["anchor"] == "Framework")
     assert framework["label"] == "开发框架" and framework["iri"] == "https://w3id.org/dlkg/ontology#Framework"
+
+
+def test_bullet_labels_in_chinese(store):
+    # "Caffe weakness 6" is dlkg's own name for the bullet (not the book's): it has a Chinese
+    # form, so the Chinese pages do not fall back to English.
+    labels = views.Labels(store)
+    assert labels.label(RES + "Caffe-bullet-10", "zh") == "Caffe 缺点 6"
+    assert labels.label(RES + "Caffe-bullet-1", "zh") == "Caffe 优点 1"
+    assert labels.label(RES + "Caffe-bullet-10", "en") == "Caffe weakness 6"

@@ -45,6 +45,8 @@ TEXT: dict[str, dict[str, str]] = {
         "data_formats": "数据",
         "source_note": "读法说明",
         "condition": "条件",
+        "printed": "表中印作",
+        "footnote": "脚注",
         "back_to_table": "返回对比表",
         "other_frameworks": "其他框架",
         "editor_lead": "在知识图谱上运行 SPARQL 查询。选一个预设查询，或自己写一个，然后点击“运行”。",
@@ -110,6 +112,8 @@ TEXT: dict[str, dict[str, str]] = {
         "data_formats": "Data",
         "source_note": "How it was read",
         "condition": "Condition",
+        "printed": "Printed in the table as",
+        "footnote": "Footnote",
         "back_to_table": "Back to the table",
         "other_frameworks": "Other frameworks",
         "editor_lead": "Run SPARQL queries on the knowledge graph. Pick a canned query or write your own, then "

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from dlkg import views
 from dlkg.catalogue import internal_queries
 from dlkg.errors import UsageError
-from dlkg.namespaces import DLKG
+from dlkg.namespaces import DLKG, PREFIXES
 from dlkg.stores import QueryResult, Store
 from dlkg.table import Table, build_table
 from dlkg.views import LEVELS, W3ID, local_path
@@ -42,7 +42,8 @@ _PARAMETER_OF = {"supports": "capability", "lacks": "capability"}
 
 def template_environment():  # -> jinja2.Environment
     """The one Jinja environment of dlkg's pages, used by the server and by ``dlkg docs``:
-    autoescaped, with ``local_path``, the ``w3id_path`` filter and the ``web`` test.
+    autoescaped, with ``local_path``, the prefixes (``PREFIXES``, for the editor), the
+    ``w3id_path`` filter and the ``web`` test.
 
     >>> template_environment().from_string("{{ x }}{{ 'https://w3id.org/dlkg/resource/A' | w3id_path }}").render(x="<b>")
     '&lt;b&gt;/resource/A'
@@ -52,7 +53,7 @@ def template_environment():  # -> jinja2.Environment
     from dlkg.serve.i18n import LANGUAGES
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
-    env.globals.update(local_path=local_path, LANGUAGES=LANGUAGES)
+    env.globals.update(local_path=local_path, LANGUAGES=LANGUAGES, PREFIXES=PREFIXES)
     env.filters["w3id_path"] = lambda iri: local_path(iri) or iri
     # Only web addresses become links to elsewhere (never javascript: or data: IRIs).
     env.tests["web"] = lambda value: str(value).startswith(("http://", "https://"))

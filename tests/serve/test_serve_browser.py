@@ -120,29 +120,51 @@ def test_framework_page_from_the_table(page):
     shot(page, "framework-keras-en")
 
 
-def test_editor_runs_a_canned_query(page):
+def yasqe_text(page) -> str:
+    return page.evaluate("() => document.querySelector('#yasgui .CodeMirror').CodeMirror.getValue()")
+
+
+def test_editor_is_yasgui(page):
+    """YASGUI from /static/yasgui/ (nothing fetched from elsewhere: the page fixture checks):
+    type a query and run it, load a canned query, download the result."""
     from playwright.sync_api import expect
 
+    console = []
+    page.on("console", lambda message: console.append(message.text) if message.type == "error" else None)
     page.goto(f"{page.base_url}/editor?lang=en")
-    page.locator('#canned-list a[data-canned="python-on-android"]').click()
-    expect(page.locator("#chosen-name")).to_have_text("python-on-android")
-    assert "?framework" in page.locator("#query-text").input_value()
-    page.locator("#run-query").click()
-    expect(page.locator("#results tbody tr")).to_have_count(2)
-    labels = page.locator("#results tbody tr td:nth-child(2)").all_inner_texts()
-    assert [label.split(" @")[0].strip() for label in labels] == ["Deeplearning4j", "MXNet"]
-    expect(page.locator("#result-count")).to_have_text("2 rows")
-    shot(page, "editor-en")
+    expect(page.locator("#yasgui .yasqe")).to_be_visible()
+    expect(page.locator("#query-form")).to_be_hidden()
 
-    # A malformed query shows the parser's message.
-    page.locator("#query-text").fill("SELECT ?x WHERE {")
-    page.locator("#run-query").click()
-    expect(page.locator("#results .error")).to_contain_text("400: query:1:")
+    # Type a query (with a dlkg prefix) and run it: Table 14.1's iOS frameworks are MXNet and Torch.
+    editor = page.locator("#yasgui .CodeMirror")
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.type("PREFIX dlkg: <https://w3id.org/dlkg/ontology#>\nPREFIX res: <https://w3id.org/dlkg/resource/>\n"
+                       "SELECT ?f WHERE { ?f dlkg:runsOn res:iOS } ORDER BY ?f")
+    page.locator("#yasgui .yasqe_queryButton").click()
+    rows = page.locator("#yasgui .yasr table.dataTable tbody tr")
+    expect(rows).to_have_count(2)
+    # dlkg's prefixes shorten the IRIs in the results.
+    assert [text.strip() for text in page.locator("#yasgui .yasr table.dataTable tbody tr td:nth-child(2)").all_inner_texts()] \
+        == ["res:MXNet", "res:Torch"]
+    shot(page, "editor-yasgui-typed")
 
-    page.goto(f"{page.base_url}/editor?lang=zh&canned=frameworks-lacking")
-    page.locator("#run-query").click()
-    expect(page.locator("#results tbody tr")).to_have_count(4)
-    shot(page, "editor-zh")
+    # Download the result (YASR's download button): CSV, every field quoted, a header and the
+    # two frameworks' IRIs.
+    with page.expect_download() as info:
+        page.locator("#yasgui .yasr_downloadIcon").click()
+    downloaded = Path(info.value.path()).read_text(encoding="utf-8").splitlines()
+    assert downloaded == ['"f"', '"https://w3id.org/dlkg/resource/MXNet"', '"https://w3id.org/dlkg/resource/Torch"']
+
+    # Load a canned query into the tab and run it: frameworks without autodiff.
+    page.locator('#canned-list a[data-canned="frameworks-lacking"]').click()
+    assert "?framework" in yasqe_text(page) and "PREFIX dlkg:" in yasqe_text(page)
+    page.locator("#yasgui .yasqe_queryButton").click()
+    expect(rows).to_have_count(4)
+    shot(page, "editor-yasgui-canned")
+    # Only inline style attributes may be refused by the CSP (cosmetic); no script is.
+    assert [m for m in console if "Content Security Policy" in m and "style" not in m] == []
 
 
 def test_diagram_and_ontology_pages(page):
@@ -177,5 +199,21 @@ def test_pages_read_without_javascript(browser, base_url):
         page.goto(f"{base_url}/editor?lang=en&canned=python-on-android")
         page.locator("#run-query").click()  # GET /editor?query=...: results rendered by the server
         expect(page.locator("#results tbody tr")).to_have_count(2)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_pages_fit_a_phone(browser, base_url, lang):
+    # At 390 px the page used to scroll sideways and the Ontology tab was cut off.
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        for path in ("/", "/page/Caffe", "/page/MXNet", "/editor", "/ontology"):
+            page.goto(f"{base_url}{path}?lang={lang}")
+            assert page.evaluate("() => document.documentElement.scrollWidth") == 390, path
+            right = page.evaluate("() => [...document.querySelectorAll('.site-nav a')].pop().getBoundingClientRect().right")
+            assert right <= 390, path
+            shot(page, f"phone-{lang}{path.replace('/', '-')}", full_page=False)
     finally:
         context.close()

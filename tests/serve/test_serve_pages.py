@@ -184,3 +184,25 @@ def test_keras_page_says_its_weaknesses_are_lost_not_absent(base_url):
     page = httpx.get(f"{base_url}/page/Keras", params={"lang": "en"}).text
     assert "the rest of it, weaknesses included, is lost" in page
     assert "None listed in section 14.2." not in page
+
+
+def test_comparison_page_with_an_unlabelled_value(tmp_path):
+    # A list value without an English label used to make GET / answer 500.
+    from serve_support import live_server
+
+    from tests.test_terminal_text import unlabelled
+
+    with live_server(unlabelled(tmp_path)) as running:
+        response = httpx.get(f"{running.url}/?lang=en")
+    assert response.status_code == 200
+    page = response.text
+    assert "<td>C, Lua (pt)</td>" in page
+    assert "<td>MATLAB, C++</td>" in page
+
+
+def test_conditional_cell_shows_condition_printed_level_and_footnote(base_url):
+    page = httpx.get(f"{base_url}/page/Keras?lang=en").text
+    assert "Supported with the TensorFlow backend; not supported with the Theano backend." in page
+    assert '<span class="muted">Printed in the table as:</span> not supported' in page
+    assert ('<span class="muted">Footnote e:</span> Single-machine multi-GPU is not supported with Theano as the '
+            'backend; it is supported with TensorFlow as the backend.') in page

@@ -86,6 +86,35 @@ function renderTerm(term) {
   return el("code", {}, "_:" + term.value);
 }
 
+// YASGUI (vendored in /static/yasgui/) replaces the plain form when its script loaded: the
+// same endpoint, POST (no URL length limit), dlkg's prefixes for the results, no request to
+// anywhere else. Without it the form still works, answered by the server.
+function setupYasgui(form, results, initial) {
+  const host = document.getElementById("yasgui");
+  if (!host || !window.Yasgui) return null;
+  const Yasgui = window.Yasgui.default || window.Yasgui;
+  const endpoint = new URL("/sparql", location.href).href;
+  const prefixes = JSON.parse(document.getElementById("prefixes-data").textContent);
+  // The "property" and "class" autocompleters ask lov.linkeddata.es: a page that fetches
+  // nothing from elsewhere keeps only the local ones.
+  Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables"];
+  Yasgui.Yasqe.defaults.value = initial;
+  host.hidden = false;  // CodeMirror measures its box when it starts: it must be visible
+  const yasgui = new Yasgui(host, {
+    requestConfig: { endpoint, method: "POST" },
+    copyEndpointOnNewTab: true,
+    endpointCatalogueOptions: { getData: () => [{ endpoint }] },
+    persistenceId: null,
+    populateFromUrl: false,
+    autofocus: false,
+    yasr: { prefixes },
+  });
+  yasgui.getTab().setQuery(initial);
+  form.hidden = true;
+  if (!results.querySelector(".error")) results.hidden = true;
+  return yasgui;
+}
+
 function setupEditor() {
   const form = document.getElementById("query-form");
   if (!form) return;
@@ -96,12 +125,19 @@ function setupEditor() {
   const canned = JSON.parse(document.getElementById("canned-data").textContent);
   const byName = Object.fromEntries(canned.map((c) => [c.name, c]));
 
+  const yasgui = setupYasgui(form, results, textarea.value);
+
   document.getElementById("canned-list").addEventListener("click", (event) => {
     const link = event.target.closest("a[data-canned]");
     if (!link || !byName[link.dataset.canned]) return;
     event.preventDefault();
     const query = byName[link.dataset.canned];
     textarea.value = query.text;
+    if (yasgui) {
+      const tab = yasgui.getTab();
+      tab.setName(query.name);
+      tab.setQuery(query.text);
+    }
     if (chosen) chosen.textContent = query.name;
     for (const other of document.querySelectorAll("#canned-list a")) other.removeAttribute("aria-current");
     link.setAttribute("aria-current", "true");
