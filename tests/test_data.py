@@ -194,3 +194,21 @@ def _iri(name: str):
     import pyoxigraph as ox
 
     return ox.NamedNode("https://w3id.org/dlkg/resource/" + name)
+
+
+def test_every_reading_note_is_in_both_languages(store):
+    """Issue 13, item 18: the Chinese pages showed the OCR notes (dlkg's own wording) in
+    English. Every dlkg:sourceNote has an @en and a @zh text, and the zh one is Chinese."""
+    rows = select(store, """
+        PREFIX dlkg: <https://w3id.org/dlkg/ontology#>
+        SELECT ?thing (SAMPLE(?en) AS ?english) (SAMPLE(?zh) AS ?chinese) WHERE {
+            ?thing dlkg:sourceNote ?note .
+            OPTIONAL { ?thing dlkg:sourceNote ?en FILTER(LANG(?en) = "en") }
+            OPTIONAL { ?thing dlkg:sourceNote ?zh FILTER(LANG(?zh) = "zh") }
+        } GROUP BY ?thing""")
+    assert len(rows) >= 21
+    missing = [row for row in rows if not row[1] or not row[2]]
+    assert missing == []
+    # Written in Chinese, not the English again: each says what the OCR did (OCR ...) or where a fact was read (取自).
+    assert all(row[2] != row[1] and ("OCR" in row[2] or row[2].startswith("取自")) and "The OCR" not in row[2]
+               for row in rows)

@@ -142,8 +142,12 @@ CASES: dict[str, list[tuple[dict, tuple[str, ...], list[tuple[str, ...]]]]] = {
         ("", "DL 深度学习开源工具简介"), ("", "解析卷积神经网络"),
         ("14.1", "Table 14.1: comparison of deep-learning development frameworks"),
         ("14.2", "The characteristics of common frameworks"),
-        ("14.2.1", "Caffe"), ("14.2.2", "Deeplearning4j"), ("14.2.3", "Keras"), ("14.2.4", "MXNet"),
-        ("14.2.5", "MatConvNet"), ("14.2.6", "TensorFlow"), ("14.2.7", "Theano"), ("14.2.8", "Torch")])],
+        ("14.2.1", "Caffe"), ("14.2.2", "Deeplearning4j"),
+        # The opening paragraphs of 14.2.2, 14.2.4 and 14.2.8, which three facts come from (not their bullets).
+        ("14.2.2 prose", "Deeplearning4j: the paragraph before the bullets"), ("14.2.3", "Keras"), ("14.2.4", "MXNet"),
+        ("14.2.4 prose", "MXNet: the paragraph before the bullets"),
+        ("14.2.5", "MatConvNet"), ("14.2.6", "TensorFlow"), ("14.2.7", "Theano"), ("14.2.8", "Torch"),
+        ("14.2.8 prose", "Torch: the paragraph before the bullets")])],
 }
 
 
