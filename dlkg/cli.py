@@ -31,6 +31,7 @@ OPTION_NAMES: dict[str, str] = {
     "frame": "--frame", "params": "--param", "update_url": "--update-url", "host": "--host",
     "interface": "--interface", "platform": "--platform", "language": "--language", "developer": "--developer",
     "supports": "--supports", "lacks": "--lacks", "repair": "--repair", "union": "--union",
+    "context": "--context",
 }
 VERB_OPTION_NAMES: dict[str, dict[str, str]] = {"load": {"store": "--into"}}
 
@@ -190,18 +191,21 @@ def table(lang: str, fmt: str, output: str | None, store: str | None, graphs: tu
 @click.option("--inferred", is_flag=True, help="Add what the OWL reasoner (HermiT) infers.")
 @click.option("--frame", is_flag=True, help="JSON-LD: one nested object per framework (JSON-LD 1.1 Framing).")
 @click.option("--profile", type=click.Choice(["schema"]), help="schema: frameworks as schema.org SoftwareApplications.")
+@click.option("--context", type=click.Choice(["embed", "url"]), default="embed", show_default=True,
+              help="JSON-LD: embed the context (self-contained: any JSON-LD processor expands it offline), "
+                   "or name its published URL.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
 @store_option
 @handles_errors
-def export(fmt: str | None, graph: str, inferred: bool, frame: bool, profile: str | None, output: str | None,
-           store: str | None) -> None:
+def export(fmt: str | None, graph: str, inferred: bool, frame: bool, profile: str | None, context: str,
+           output: str | None, store: str | None) -> None:
     """Export the graph as JSON-LD (compacted, framed or schema.org) or any RDF format."""
     from dlkg.export import export_graph
     from dlkg.output import write_output
 
     fmt = fmt or ("jsonld" if frame else "turtle")
     write_output(export_graph(format=fmt, graph=graph, inferred=inferred, frame=frame, profile=profile,
-                              store=_read(store) if store else None), output)
+                              context=context, store=_read(store) if store else None), output)
 
 
 @main.command()
