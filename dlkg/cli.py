@@ -30,7 +30,8 @@ OPTION_NAMES: dict[str, str] = {
     "store": "--store", "graph": "--graph", "format": "--format", "lang": "--lang", "profile": "--profile",
     "frame": "--frame", "params": "--param", "update_url": "--update-url", "host": "--host",
     "interface": "--interface", "platform": "--platform", "language": "--language", "developer": "--developer",
-    "supports": "--supports", "lacks": "--lacks", "repair": "--repair",
+    "supports": "--supports", "lacks": "--lacks", "repair": "--repair", "union": "--union",
+    "context": "--context",
 }
 VERB_OPTION_NAMES: dict[str, dict[str, str]] = {"load": {"store": "--into"}}
 
@@ -93,10 +94,30 @@ def _emit(result, fmt: str | None, output: str | None) -> None:
     write_output(format_result(result, fmt), output)
 
 
+def graph_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--graph IRI`` and ``--union``: read data a store holds outside dlkg's graphs."""
+    command = click.option("--union", is_flag=True,
+                           help="Read everything the store holds (every graph, the default one included).")(command)
+    return click.option("--graph", "graphs", multiple=True, metavar="IRI",
+                        help="Read this named graph of the store instead of dlkg's (repeatable: merged).")(command)
+
+
 def _open(store: str | None, **options: Any):
     from dlkg.stores import open_store
 
     return open_store(store, **options)
+
+
+def _read(store: str | None, graphs: tuple[str, ...] = (), union: bool = False):
+    """Open a store to read it: refused if it does not exist (never created), read read-only
+    while `dlkg serve` holds it, refused if it holds none of dlkg's graphs unless ``graphs``
+    or ``union`` say what to read instead."""
+    from dlkg.stores import read_graphs
+
+    opened = _open(store, read_only=True)
+    if store is None and not graphs and not union:
+        return opened  # the packaged graph: dlkg's graphs, nothing to check (start-up time)
+    return read_graphs(opened, graphs=graphs, union=union)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -124,7 +145,7 @@ def validate(files: tuple[str, ...], no_reason: bool, store: str | None) -> None
 
     if files and store:
         raise UsageError("give FILEs or --store, not both", param="store")
-    report = run(files or None, reason=not no_reason, store=_open(store) if store else None)
+    report = run(files or None, reason=not no_reason, store=_read(store) if store else None)
     if not report.conforms:
         raise CheckFailed(f"{len(report.problems)} problem(s) found", [str(p) for p in report.problems])
     checks = "SHACL shapes, QC checks" + ("" if no_reason else ", OWL consistency (HermiT)")
@@ -153,13 +174,14 @@ def reason(output: str | None, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["md", "csv", "html"]), default="md", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
 @store_option
+@graph_options
 @handles_errors
-def table(lang: str, fmt: str, output: str | None, store: str | None) -> None:
+def table(lang: str, fmt: str, output: str | None, store: str | None, graphs: tuple[str, ...], union: bool) -> None:
     """Rebuild Table 14.1 from the graph, by SPARQL."""
     from dlkg.output import write_output
     from dlkg.table import build_table, render
 
-    write_output(render(build_table(lang=lang, store=_open(store)), fmt), output)
+    write_output(render(build_table(lang=lang, store=_read(store, graphs, union)), fmt), output)
 
 
 @main.command()
@@ -169,18 +191,21 @@ def table(lang: str, fmt: str, output: str | None, store: str | None) -> None:
 @click.option("--inferred", is_flag=True, help="Add what the OWL reasoner (HermiT) infers.")
 @click.option("--frame", is_flag=True, help="JSON-LD: one nested object per framework (JSON-LD 1.1 Framing).")
 @click.option("--profile", type=click.Choice(["schema"]), help="schema: frameworks as schema.org SoftwareApplications.")
+@click.option("--context", type=click.Choice(["embed", "url"]), default="embed", show_default=True,
+              help="JSON-LD: embed the context (self-contained: any JSON-LD processor expands it offline), "
+                   "or name its published URL.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
 @store_option
 @handles_errors
-def export(fmt: str | None, graph: str, inferred: bool, frame: bool, profile: str | None, output: str | None,
-           store: str | None) -> None:
+def export(fmt: str | None, graph: str, inferred: bool, frame: bool, profile: str | None, context: str,
+           output: str | None, store: str | None) -> None:
     """Export the graph as JSON-LD (compacted, framed or schema.org) or any RDF format."""
     from dlkg.export import export_graph
     from dlkg.output import write_output
 
     fmt = fmt or ("jsonld" if frame else "turtle")
     write_output(export_graph(format=fmt, graph=graph, inferred=inferred, frame=frame, profile=profile,
-                              store=_open(store) if store else None), output)
+                              context=context, store=_read(store) if store else None), output)
 
 
 @main.command()
@@ -231,14 +256,15 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.argument("name")
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter value (repeatable).")
 @store_option
+@graph_options
 @result_options
 @handles_errors
-def query_command(name: str, params: tuple[str, ...], store: str | None, fmt: str | None,
-                  output: str | None, timeout: float | None) -> None:
+def query_command(name: str, params: tuple[str, ...], store: str | None, graphs: tuple[str, ...], union: bool,
+                  fmt: str | None, output: str | None, timeout: float | None) -> None:
     """Run the canned query NAME (see 'dlkg queries')."""
     from dlkg.query import run_canned
 
-    _emit(run_canned(name, _parse_params(params), store=_open(store), timeout=timeout), fmt, output)
+    _emit(run_canned(name, _parse_params(params), store=_read(store, graphs, union), timeout=timeout), fmt, output)
 
 
 @main.command()
@@ -248,10 +274,11 @@ def query_command(name: str, params: tuple[str, ...], store: str | None, fmt: st
 @click.option("--max-rows", type=click.IntRange(min=1), default=100_000, show_default=True,
               help="Refuse results with more rows (exit 1) rather than return part of them.")
 @store_option
+@graph_options
 @result_options
 @handles_errors
 def sparql(query: str | None, file: str | None, allow_service: bool, max_rows: int, store: str | None,
-           fmt: str | None, output: str | None, timeout: float | None) -> None:
+           graphs: tuple[str, ...], union: bool, fmt: str | None, output: str | None, timeout: float | None) -> None:
     """Run any SELECT, ASK, CONSTRUCT or DESCRIBE query: QUERY, -f FILE, or - for stdin.
 
     User queries run under a time limit (--timeout, default 60 s) and a row cap (--max-rows).
@@ -260,18 +287,18 @@ def sparql(query: str | None, file: str | None, allow_service: bool, max_rows: i
     from dlkg.query import run_sparql
 
     if (query is None) == (file is None):
-        raise UsageError("give exactly one of QUERY, -f FILE or - (stdin)", path="sparql")
-    if file is not None:
+        raise UsageError("give exactly one of QUERY, -f FILE or - (stdin)")
+    if "-" in (query, file):  # `dlkg sparql -` and `dlkg sparql -f -` both read standard input
+        query = sys.stdin.read()
+    elif file is not None:
         try:
             with open(file, encoding="utf-8") as handle:
                 query = handle.read()
         except OSError as err:
             raise InputError(err.strerror or str(err), path=file) from None
-    elif query == "-":
-        query = sys.stdin.read()
     from dlkg.query import DEFAULT_TIMEOUT
 
-    _emit(run_sparql(query, store=_open(store), timeout=timeout or DEFAULT_TIMEOUT, max_rows=max_rows,
+    _emit(run_sparql(query, store=_read(store, graphs, union), timeout=timeout or DEFAULT_TIMEOUT, max_rows=max_rows,
                      allow_service=allow_service), fmt, output)
 
 
@@ -283,25 +310,28 @@ def sparql(query: str | None, file: str | None, allow_service: bool, max_rows: i
 @click.option("--supports", multiple=True, metavar="CAP", help="Supports capability CAP (autodiff, rnn, multi-gpu, ...).")
 @click.option("--lacks", multiple=True, metavar="CAP", help="The source says it does not support CAP.")
 @store_option
+@graph_options
 @result_options
 @handles_errors
-def find(store: str | None, fmt: str | None, output: str | None, timeout: float | None, **facets: tuple[str, ...]) -> None:
+def find(store: str | None, graphs: tuple[str, ...], union: bool, fmt: str | None, output: str | None,
+         timeout: float | None, **facets: tuple[str, ...]) -> None:
     """Find frameworks by facets; every option given must hold. Values match labels, any case."""
     from dlkg.find import find as run
 
-    _emit(run(store=_open(store), timeout=timeout, **facets), fmt, output)
+    _emit(run(store=_read(store, graphs, union), timeout=timeout, **facets), fmt, output)
 
 
 @main.command()
 @click.argument("framework")
 @store_option
+@graph_options
 @handles_errors
-def show(framework: str, store: str | None) -> None:
+def show(framework: str, store: str | None, graphs: tuple[str, ...], union: bool) -> None:
     """Show one framework's profile, strengths and weaknesses."""
     from dlkg.output import write_output
     from dlkg.profile import render_profile
 
-    write_output(render_profile(framework, store=_open(store)))
+    write_output(render_profile(framework, store=_read(store, graphs, union)))
 
 
 @main.command()

@@ -2,8 +2,11 @@
 
 - Blank nodes are renamed by RDF canonicalization (RDFC-1.0) and triples are sorted, so the
   same graph always gives the same bytes.
-- JSON-LD is compacted with the committed context (``ontology/context.jsonld``, published as
-  :data:`~dlkg.jsonld.CONTEXT_URL`); ``frame=True`` nests one object per framework with the
+- JSON-LD is compacted with the committed context (``ontology/context.jsonld``), embedded in
+  the document by default (``context="embed"``), so that any JSON-LD processor (pyld,
+  jsonld.js) expands it with no document loader and no network; ``context="url"`` names it by
+  its published IRI :data:`~dlkg.jsonld.CONTEXT_URL` instead (smaller, for processors that
+  can fetch or preload it); ``frame=True`` nests one object per framework with the
   committed frame (``ontology/frame.jsonld``), then lists every triple the frame does not reach
   as flat nodes, so nothing is lost; ``profile="schema"`` gives schema.org
   SoftwareApplications by the mapping in ``ontology/schema-profile.rq``.
@@ -27,7 +30,7 @@ from dlkg.namespaces import OUTPUT_PREFIXES, RDF
 from dlkg.resources import DATA_GRAPH, DLKG, ONTOLOGY_DIR, ONTOLOGY_GRAPH, RES
 from dlkg.terms import sorted_quads, sorted_triples
 
-__all__ = ["EXPORT_FORMATS", "write_rdf", "GRAPHS", "PROFILES", "export_graph", "export_quads", "serialize_triples",
+__all__ = ["EXPORT_FORMATS", "CONTEXT_MODES", "write_rdf", "GRAPHS", "PROFILES", "export_graph", "export_quads", "serialize_triples",
            "canonical_quads"]
 
 #: The formats ``dlkg export`` writes (:mod:`dlkg.formats` names them).
@@ -35,6 +38,9 @@ EXPORT_FORMATS: tuple[str, ...] = ("jsonld", "turtle", "nt", "nq", "trig", "rdfx
 GRAPHS: dict[str, tuple[str, ...]] = {"ontology": (ONTOLOGY_GRAPH,), "data": (DATA_GRAPH,),
                                       "all": (ONTOLOGY_GRAPH, DATA_GRAPH)}
 PROFILES = ("schema",)
+#: How a JSON-LD export gives its context: ``embed`` (the context object itself, the default)
+#: or ``url`` (the published context IRI).
+CONTEXT_MODES = ("embed", "url")
 
 
 def write_rdf(statements: Iterable[ox.Triple] | Iterable[ox.Quad], format: str) -> bytes:
@@ -108,7 +114,7 @@ def _all_quads(store) -> list[ox.Quad]:
 
 
 def export_graph(*, format: str = "turtle", graph: str = "all", inferred: bool = False, frame: bool = False,
-                 profile: str | None = None, store=None) -> bytes:
+                 profile: str | None = None, context: str = "embed", store=None) -> bytes:
     """The graph serialized in one format.
 
     Args:
@@ -118,12 +124,24 @@ def export_graph(*, format: str = "turtle", graph: str = "all", inferred: bool =
         inferred: Add what the OWL reasoner infers (into the data graph).
         frame: JSON-LD only: nest one object per framework (data graph).
         profile: ``schema``: schema.org SoftwareApplications (JSON-LD or any other format).
+        context: JSON-LD: ``embed`` the context in the document (self-contained: expands
+            with no document loader) or name its published ``url``. The schema.org profile's
+            small context is always embedded.
         store: Where to read the graph; the packaged graph when omitted.
 
     Raises:
-        UsageError: an unknown format, graph or profile, or options that do not go together.
+        UsageError: an unknown format, graph, profile or context mode, or options that do not
+            go together.
+
+    >>> document = json.loads(export_graph(format="jsonld", graph="ontology"))
+    >>> document["@context"]["dlkg"]
+    'https://w3id.org/dlkg/ontology#'
+    >>> json.loads(export_graph(format="jsonld", graph="ontology", context="url"))["@context"]
+    'https://w3id.org/dlkg/ontology/1.0.0/context.jsonld'
     """
     formats.get(format, kinds=formats.RDF_KINDS, choices=EXPORT_FORMATS)
+    if context not in CONTEXT_MODES:
+        raise UsageError(f"unknown context mode {context!r} (known: {', '.join(CONTEXT_MODES)})", param="context")
     if profile is not None and profile not in PROFILES:
         raise UsageError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})", param="profile")
     if frame and (format != "jsonld" or profile):
@@ -136,7 +154,13 @@ def export_graph(*, format: str = "turtle", graph: str = "all", inferred: bool =
         triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
         if profile == "schema":
             return _dump(_compact(triples, _SCHEMA_CONTEXT))
-        return _dump(_framed(triples) if frame else _compact(triples, {"@context": _context_url()}))
+        document = _framed(triples) if frame else _compact(triples, {"@context": _context_url()})
+        if context == "embed":
+            from dlkg.jsonld import context_document
+
+            # The same terms, so the compacted keys stay valid: only the reference is replaced.
+            document["@context"] = context_document()["@context"]
+        return _dump(document)
     return write_rdf(quads, format)
 
 

@@ -1,6 +1,13 @@
-"""Writing results: to stdout, or to a file atomically (a temporary file renamed into place),
-so that a failed or interrupted write never leaves a half-written file behind; and making
-text for people (tables, profiles) safe to print on a terminal (:func:`printable`)."""
+"""Writing results: to stdout, or to a file as a shell redirect (``>``) would, except that a
+regular file is replaced atomically (a temporary file renamed into place), so that a failed
+or interrupted write never leaves a half-written file behind.
+
+Like ``>``: a symbolic link is followed (its target is written, the link stays); a device,
+FIFO or socket is written in place (never replaced by a file); an existing file keeps its
+mode; a new file gets ``0666`` less the umask.
+
+Text for people (tables, profiles) is made safe to print on a terminal by :func:`printable`.
+"""
 
 from __future__ import annotations
 
@@ -30,7 +37,15 @@ def printable(text: str) -> str:
 
 
 def write_output(data: str | bytes, path: str | Path | None = None) -> None:
-    """Write text or bytes to ``path`` atomically, or to stdout when ``path`` is None or ``-``.
+    """Write text or bytes to ``path`` as a shell redirect would, or to stdout when ``path``
+    is None or ``-`` (regular files atomically: see the module's docstring).
+
+    >>> import os, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     os.symlink("target.txt", f"{tmp}/link")
+    ...     write_output("hi\\n", f"{tmp}/link")
+    ...     (os.path.islink(f"{tmp}/link"), open(f"{tmp}/target.txt").read())
+    (True, 'hi\\n')
 
     Raises:
         InputError: the file cannot be written (the message names it); nothing is left behind.
@@ -40,17 +55,48 @@ def write_output(data: str | bytes, path: str | Path | None = None) -> None:
         sys.stdout.buffer.write(raw)
         sys.stdout.flush()
         return
-    import tempfile  # only for files: writing to stdout is the start-up path of `dlkg query`
+    import stat
 
-    target = Path(path)
+    target = Path(os.path.realpath(path))  # a symlink's target, as `>` writes it
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+        existing = os.stat(target)
+    except FileNotFoundError:
+        existing = None
     except OSError as err:
-        raise InputError(f"cannot write: {err.strerror or err}", path=str(target)) from None
+        raise InputError(f"cannot write: {err.strerror or err}", path=str(path)) from None
+    try:
+        if existing is not None and stat.S_ISDIR(existing.st_mode):
+            raise IsADirectoryError(21, "Is a directory")
+        if existing is not None and not stat.S_ISREG(existing.st_mode):
+            # A device, FIFO or socket: written in place, as `>` does; replacing it would
+            # leave a plain file where /dev/null was, and a FIFO's reader with nothing.
+            with open(target, "wb") as out:
+                out.write(raw)
+            return
+        _replace(target, raw, existing)
+    except OSError as err:
+        raise InputError(f"cannot write: {err.strerror or err}", path=str(path)) from None
+
+
+def _replace(target: Path, raw: bytes, existing: os.stat_result | None) -> None:
+    """Write a regular file atomically: a temporary file beside it, renamed over it."""
+    import secrets
+
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    # 0666 at creation, so the kernel applies the umask as it does for `>`; an existing
+    # file's own mode (and owner, where permitted) is put back on the replacement.
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(raw)
+            if existing is not None:
+                os.fchmod(out.fileno(), existing.st_mode & 0o7777)
+                if (existing.st_uid, existing.st_gid) != (os.geteuid(), os.getegid()):
+                    try:
+                        os.fchown(out.fileno(), existing.st_uid, existing.st_gid)
+                    except PermissionError:
+                        pass  # as with any editor's save: the new owner is the writer
         os.replace(temporary, target)
-    except OSError as err:
-        Path(temporary).unlink(missing_ok=True)
-        raise InputError(f"cannot write: {err.strerror or err}", path=str(target)) from None
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

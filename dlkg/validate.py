@@ -18,7 +18,8 @@ from dlkg.errors import CheckFailed
 from dlkg.resources import DATA_GRAPH, ONTOLOGY_GRAPH, QC_DIR, SHAPES_FILE
 from dlkg.stores.oxigraph import packaged_files, run_query
 
-__all__ = ["Problem", "ValidationReport", "validate", "qc_checks", "data_files", "store_quads"]
+__all__ = ["Problem", "ValidationReport", "validate", "qc_checks", "data_files", "store_quads",
+           "packaged_descriptions"]
 
 
 @dataclass(frozen=True, order=True)
@@ -97,8 +98,11 @@ def _run_shacl(quads: list[ox.Quad]) -> list[Problem]:
         def text(predicate):
             node = report.value(result, predicate)
             return "" if node is None or isinstance(node, rdflib.BNode) else str(node)
-        problems.append(Problem("shacl", text(SH.focusNode), text(SH.resultPath), text(SH.value),
-                                text(SH.resultMessage) or "shape violated"))
+        message, value = text(SH.resultMessage) or "shape violated", text(SH.value)
+        if value:
+            # The triple is there: say that its value is what fails, never that it is missing.
+            message = f"the value is not known to fit ({message})"
+        problems.append(Problem("shacl", text(SH.focusNode), text(SH.resultPath), value, message))
     return problems
 
 
@@ -111,12 +115,31 @@ def store_quads(store) -> list[ox.Quad]:
     return quads
 
 
+def packaged_descriptions(quads: Sequence[ox.Quad]) -> list[ox.Quad]:
+    """What the packaged data says about the packaged individuals the user's data refers to
+    but does not describe itself (``dlkg:runsOn res:Linux``: that ``res:Linux`` is a
+    platform), so that checks judge the user's data by the same facts the user relies on.
+
+    >>> linux = ox.NamedNode("https://w3id.org/dlkg/resource/Linux")
+    >>> mine = ox.Quad(ox.NamedNode("http://example.org/MyNet"), ox.NamedNode("https://w3id.org/dlkg/ontology#runsOn"), linux)
+    >>> sorted({q.predicate.value.rsplit("#", 1)[-1] for q in packaged_descriptions([mine])})
+    ['label', 'type']
+    """
+    described = {q.subject for q in quads}
+    referred = {q.object for q in quads if isinstance(q.object, ox.NamedNode)} - described
+    if not referred:
+        return []
+    packaged = [pair for pair in packaged_files() if pair[1].value == DATA_GRAPH]
+    return [q for q in rdf.read_quads(packaged) if q.subject in referred]
+
+
 def validate(files: Sequence[str | Path] | None = None, *, reason: bool = True, store=None) -> ValidationReport:
     """Validate the ontology with the packaged data, or with the given data files.
 
     Args:
         files: Data files to check instead of the packaged data (the packaged ontology,
-            shapes and checks are always used).
+            shapes and checks are always used; so is what the packaged data says about the
+            packaged individuals the files refer to, such as ``res:Linux``).
         reason: Also check OWL consistency with HermiT (needs Java; about 1-2 s).
         store: Check what this store holds in dlkg's two graphs instead of files.
 
@@ -127,6 +150,8 @@ def validate(files: Sequence[str | Path] | None = None, *, reason: bool = True, 
         InputError: a file does not parse (the message names file, line and column).
     """
     quads = store_quads(store) if store is not None else list(rdf.read_quads(data_files(files)))
+    if files and store is None:
+        quads.extend(packaged_descriptions(quads))
     store = ox.Store()
     store.extend(quads)
     problems = _run_shacl(quads) + _run_qc(store)

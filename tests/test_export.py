@@ -50,9 +50,37 @@ def _pyld_to_graph(data: bytes) -> rdflib.Graph:
 
 @pytest.mark.parametrize("graph", ["ontology", "data", "all"])
 def test_jsonld_round_trips_through_pyld(graph):
-    data = export_graph(format="jsonld", graph=graph)
+    data = export_graph(format="jsonld", graph=graph, context="url")
     assert json.loads(data)["@context"] == CONTEXT_URL
     assert isomorphic(_pyld_to_graph(data), _graph(export_quads(graph=graph)))
+
+
+def _no_loader(url, options=None):
+    raise jsonld.JsonLdError(f"this test loads no document, asked for {url}", "loading document failed")
+
+
+@pytest.mark.parametrize("frame", [False, True])
+def test_the_default_jsonld_is_self_contained(frame):
+    """Issue 13, item 5: plain expand, with a loader that refuses every URL, gives the graph."""
+    data = export_graph(format="jsonld", graph="data", frame=frame)
+    document = json.loads(data)
+    assert isinstance(document["@context"], dict) and document["@context"]["res"] == "https://w3id.org/dlkg/resource/"
+    nquads = jsonld.to_rdf(jsonld.expand(document, {"documentLoader": _no_loader}),
+                           {"format": "application/n-quads", "documentLoader": _no_loader})
+    assert isomorphic(rdflib.Graph().parse(data=nquads, format="nt"), _graph(export_quads(graph="data")))
+    with pytest.raises(jsonld.JsonLdError):  # the URL form needs the context fetched: what failed before
+        jsonld.expand(json.loads(export_graph(format="jsonld", graph="data", context="url")),
+                      {"documentLoader": _no_loader})
+
+
+def test_export_context_option_on_the_command_line():
+    embedded = run_dlkg("export", "--format", "jsonld", "--graph", "ontology", "--context", "embed")
+    assert embedded.returncode == 0, embedded.stderr
+    assert json.loads(embedded.stdout)["@context"]["@vocab"] == "https://w3id.org/dlkg/ontology#"
+    by_url = run_dlkg("export", "--format", "jsonld", "--graph", "ontology", "--context", "url")
+    assert json.loads(by_url.stdout)["@context"] == CONTEXT_URL
+    done = run_dlkg("export", "--format", "jsonld", "--context", "inline")
+    assert done.returncode == 2 and "--context" in done.stderr
 
 
 def test_jsonld_reads_naturally():

@@ -110,3 +110,31 @@ def test_cli_missing_file_exit_2():
     done = run_dlkg("validate", "/nonexistent/data.ttl")
     assert done.returncode == 2
     assert "no such file" in done.stderr
+
+
+MY_DATA = """@prefix dlkg: <https://w3id.org/dlkg/ontology#> .
+@prefix res: <https://w3id.org/dlkg/resource/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+res:MyNet a dlkg:Framework ; rdfs:label "MyNet"@en ;
+    dlkg:developedBy res:GoogleBrain ; dlkg:implementedIn res:Python ; dlkg:hasInterface res:Python ;
+    dlkg:runsOn res:{platform} .
+"""
+
+
+def test_users_data_may_refer_to_packaged_individuals(tmp_path):
+    """Issue 13, item 4: res:Linux is a platform by the packaged data, which the file relies on."""
+    mine = tmp_path / "my-data.ttl"
+    mine.write_text(MY_DATA.replace("{platform}", "Linux"), encoding="utf-8")
+    done = run_dlkg("validate", str(mine), "--no-reason")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("ok: ")
+
+
+def test_a_value_that_does_not_fit_is_not_called_missing(tmp_path):
+    mine = tmp_path / "my-data.ttl"
+    mine.write_text(MY_DATA.replace("{platform}", "Atlantis"), encoding="utf-8")
+    report = validate([mine], reason=False)
+    assert [(p.focus, p.path, p.value) for p in report.problems] == [
+        ("https://w3id.org/dlkg/resource/MyNet", "https://w3id.org/dlkg/ontology#runsOn",
+         "https://w3id.org/dlkg/resource/Atlantis")]
+    assert report.problems[0].message.startswith("the value is not known to fit (every framework needs a platform")

@@ -12,10 +12,13 @@ A registry of store kinds (RDFLib's plugin idea, kept small; :func:`register` ad
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from dlkg.stores.base import QueryResult, Store
 from dlkg.stores.oxigraph import MemoryStore, OxigraphStore
 
-__all__ = ["QueryResult", "Store", "MemoryStore", "OxigraphStore", "open_store", "kind_of", "register", "store_class"]
+__all__ = ["QueryResult", "Store", "MemoryStore", "OxigraphStore", "open_store", "kind_of", "register", "store_class",
+           "read_graphs"]
 
 #: Store kinds by name (:attr:`Store.kind`) and the class that implements each, as
 #: ``module:Class``, imported when first used (a remote store's HTTP stack costs start-up time).
@@ -71,7 +74,7 @@ def store_class(kind: str) -> type[Store]:
 
 
 def open_store(location: str | None = None, *, update_url: str | None = None, gsp_url: str | None = None,
-               timeout: float | None = None) -> Store:
+               timeout: float | None = None, read_only: bool = False) -> Store:
     """Open the store a location string names.
 
     Args:
@@ -81,6 +84,73 @@ def open_store(location: str | None = None, *, update_url: str | None = None, gs
         update_url: A remote store's SPARQL Update endpoint, when it cannot be derived.
         gsp_url: A remote store's Graph Store Protocol endpoint, when it cannot be derived.
         timeout: Seconds to wait for any one request to a remote store.
+        read_only: Open the store to read it: an embedded store that does not exist is
+            refused instead of created, and one that another process (``dlkg serve``) has
+            open is read read-only.
+
+    Raises:
+        UsageError: no store at the location (with ``read_only``), or a location no kind takes.
     """
     return store_class(kind_of(location)).open(location or "", update_url=update_url, gsp_url=gsp_url,
-                                               timeout=timeout)
+                                               timeout=timeout, read_only=read_only)
+
+
+def read_graphs(store: Store, *, graphs: Sequence[str] = (), union: bool = False) -> Store:
+    """Point a store's queries at the graphs a reader asked for, after checking they are there.
+
+    By default queries read dlkg's graphs, and a store that holds none of them is refused
+    with what it holds instead: its queries would answer nothing, and say nothing.
+
+    Args:
+        store: An open store.
+        graphs: Named graphs to read, merged, instead of dlkg's (data loaded elsewhere).
+        union: Read everything the store holds: every graph of an embedded store, the
+            default dataset of a remote endpoint (no ``default-graph-uri`` sent).
+
+    Returns:
+        The store, its queries pointed at those graphs.
+
+    Raises:
+        UsageError: both options, a graph the store does not hold, or a store holding none
+            of dlkg's graphs (the message says what it holds and how to read it).
+
+    >>> store = read_graphs(open_store(), graphs=["https://w3id.org/dlkg/graph/ontology"])
+    >>> store.query("ASK { <https://w3id.org/dlkg/resource/Caffe> ?p ?o }").boolean
+    False
+    >>> read_graphs(open_store(), graphs=["http://example.org/g"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    dlkg.errors.UsageError: graph: the store holds no graph <http://example.org/g> (it holds: <https://w3id.org/dlkg/graph/data>, ...)
+    """
+    from dlkg.errors import UsageError
+    from dlkg.resources import DATA_GRAPH, ONTOLOGY_GRAPH
+
+    if graphs and union:
+        raise UsageError("give named graphs or the union, not both", param="union")
+    if union:
+        store.default_graphs = None  # type: ignore[attr-defined]
+        return store
+    named = store.named_graphs()
+    listed = ", ".join(f"<{g}>" for g in sorted(named)[:5]) + (", ..." if len(named) > 5 else "")
+    if graphs:
+        missing = [g for g in graphs if g not in named]
+        if missing:
+            raise UsageError(f"the store holds no graph <{missing[0]}> (it holds: {listed or 'no named graph'})",
+                             param="graph")
+        store.default_graphs = tuple(graphs)  # type: ignore[attr-defined]
+        return store
+    if named & {ONTOLOGY_GRAPH, DATA_GRAPH}:
+        return store
+    from dlkg.catalogue import internal_queries
+
+    kept, store.default_graphs = store.default_graphs, None  # type: ignore[attr-defined]
+    try:
+        holds = internal_queries(__file__).run(store, "holds-triples").boolean
+    finally:
+        store.default_graphs = kept  # type: ignore[attr-defined]
+    if not holds and not named:
+        raise UsageError("the store is empty (none of dlkg's graphs); load them with 'dlkg load --into' it",
+                         param="store")
+    where = f"named graphs {listed}" if named else "its default graph"
+    raise UsageError(f"the store holds none of dlkg's graphs, only other data (in {where}): the reading "
+                     "commands read it with --graph IRI (a named graph) or --union (everything)", param="store")

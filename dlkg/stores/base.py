@@ -159,9 +159,10 @@ class Store(ABC):
 
     @classmethod
     def open(cls, location: str, *, update_url: str | None = None, gsp_url: str | None = None,
-             timeout: float | None = None) -> Store:
+             timeout: float | None = None, read_only: bool = False) -> Store:
         """Open a store of this kind at a location (:func:`dlkg.stores.open_store`); options
-        that do not apply to the kind are ignored."""
+        that do not apply to the kind are ignored (``read_only``: open only a store that
+        exists, to read it; a kind that creates nothing on opening ignores it)."""
         return cls(location.removeprefix(f"{cls.kind}:"))  # type: ignore[call-arg]
 
     def repair(self) -> list[str]:

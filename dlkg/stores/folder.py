@@ -55,7 +55,11 @@ class StoreFolder:
     """One embedded store folder, locked for this process while open.
 
     Args:
-        path: The folder; created when missing.
+        path: The folder; created when missing (unless ``read_only``).
+        read_only: Open a store that exists, for reading: a missing folder (or one that
+            holds no store) is refused rather than created, and when another process holds
+            the lock (a running ``dlkg serve``) the folder is opened without it, on the
+            current version, and nothing in it is changed (:attr:`shared`).
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
@@ -70,16 +74,32 @@ class StoreFolder:
     (True, True)
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
+        #: Opened read-only without the lock, which another process holds: nothing may change.
+        self.shared = False
+        self.removed_on_open: list[str] = []
         if self.path.exists() and not self.path.is_dir():
-            raise UsageError("not a folder (an embedded store is a folder)", path=str(self.path))
+            raise UsageError(f"{self.path} is not a folder (an embedded store is a folder)", param="store")
+        if read_only and not self.holds_store(self.path):
+            raise UsageError(f"no store at {self.path}; create one with dlkg load --into {self.path}", param="store")
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             (self.path / _VERSIONS).mkdir(exist_ok=True)
         except OSError as err:
             raise StoreError(f"cannot open the embedded store {self.path}: {err.strerror or err}") from None
-        self._lock_handle = self._lock()
+        try:
+            self._lock_handle = self._lock()
+        except StoreError:
+            if not read_only:
+                raise
+            # Another process has the store open (`dlkg serve`): it never changes the
+            # current version, so reading that version read-only is safe while it runs.
+            self._lock_handle, self.shared = None, True
+            self.current = self._read_pointer() or ""
+            if not self.current:
+                raise
+            return
         try:
             self.current = self._read_pointer() or self._first_version()
             #: What opening removed (a killed write's leftovers), for :meth:`OxigraphStore.repair` to report.
@@ -87,6 +107,21 @@ class StoreFolder:
         except BaseException:
             self.close()
             raise
+
+    @staticmethod
+    def holds_store(path: str | Path) -> bool:
+        """Whether a folder holds an embedded store: dlkg's pointer, or a database that dlkg
+        0.1 (or ``oxigraph load``) wrote into the folder itself.
+
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     before = StoreFolder.holds_store(tmp)
+        ...     StoreFolder(tmp).close()
+        ...     (before, StoreFolder.holds_store(tmp))
+        (False, True)
+        """
+        path = Path(path)
+        return (path / POINTER).is_file() or (path / "CURRENT").is_file()
 
     # -- the lock ------------------------------------------------------------------------
 

@@ -108,9 +108,13 @@ class _PyoxigraphStore(Store):
     def named_graphs(self) -> frozenset[str]:
         return frozenset(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
+    #: The graphs queries read, merged, when no dataset is given; None: every graph the store
+    #: holds, its default graph included (:func:`dlkg.stores.read_graphs` sets it).
+    default_graphs: tuple[str, ...] | None = None
+
     def _default_graph(self) -> list | None:
         """The graphs whose union queries see; None for all of them."""
-        return None
+        return None if self.default_graphs is None else [ox.NamedNode(g) for g in self.default_graphs]
 
 
 class MemoryStore(_PyoxigraphStore):
@@ -151,16 +155,29 @@ class OxigraphStore(_PyoxigraphStore):
     at any moment leaves the store as it was. The folder is locked while the store is open.
 
     Args:
-        path: The folder; created when missing.
+        path: The folder; created when missing (unless ``read_only``).
+        read_only: Only read a store that exists: a missing one is refused (never created),
+            and one that another process has open (``dlkg serve``) is read read-only.
     """
 
     kind = "oxigraph"
 
-    def __init__(self, path: str | Path) -> None:
+    @classmethod
+    def open(cls, location: str, *, read_only: bool = False, **options: object) -> OxigraphStore:
+        return cls(location.removeprefix(f"{cls.kind}:"), read_only=read_only)
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
-        self._folder = StoreFolder(self.path)
+        self._folder = StoreFolder(self.path, read_only=read_only)
         try:
-            super().__init__(self._folder.open_version(self._folder.current))
+            if self._folder.shared:
+                database = ox.Store.read_only(str(self._folder.version_path(self._folder.current)))
+            else:
+                database = self._folder.open_version(self._folder.current)
+            super().__init__(database)
+        except OSError as err:
+            self._folder.close()
+            raise StoreError(f"cannot open the embedded store {self.path}: {' '.join(str(err).split())}") from None
         except BaseException:
             self._folder.close()
             raise
@@ -196,6 +213,9 @@ class OxigraphStore(_PyoxigraphStore):
         Raises:
             StoreError: the version could not be made (a full disk); nothing changed.
         """
+        if self._folder.shared:
+            raise StoreError(f"the embedded store {self.path} is open in another process (a running "
+                             "'dlkg serve'?); stop it to write to the store")
         path = self._folder.new_version()
         try:
             if rebuild:
@@ -269,7 +289,7 @@ class OxigraphStore(_PyoxigraphStore):
             shutil.rmtree(scratch, ignore_errors=True)
 
     def close(self) -> None:
-        if self._store is not None:
+        if self._store is not None and not self._folder.shared:
             self._store.flush()
         self._store = None  # type: ignore[assignment]
         gc.collect()  # pyoxigraph closes the database only when its Store object is collected

@@ -103,7 +103,7 @@ class RemoteStore(Store):
 
     @classmethod
     def open(cls, location: str, *, update_url: str | None = None, gsp_url: str | None = None,
-             timeout: float | None = None) -> RemoteStore:
+             timeout: float | None = None, read_only: bool = False) -> RemoteStore:
         return cls(location, update_url=update_url, gsp_url=gsp_url, timeout=timeout)
 
     def __init__(self, query_url: str, *, update_url: str | None = None, gsp_url: str | None = None,
@@ -138,7 +138,7 @@ class RemoteStore(Store):
         if dataset:
             return self._run(text, timeout=timeout, default_graphs=dataset.default_graphs,
                              named_graphs=dataset.named_graphs, max_rows=max_rows)
-        return self._run(text, timeout=timeout, default_graphs=self.default_graphs, max_rows=max_rows)
+        return self._run(text, timeout=timeout, default_graphs=self.default_graphs or (), max_rows=max_rows)
 
     def count(self, graph: str) -> int:
         result = self._internal("graph-count", graph=ox.NamedNode(graph))

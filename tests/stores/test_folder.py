@@ -47,14 +47,35 @@ def test_a_folder_written_by_dlkg_0_1_is_moved_into_versions(tmp_path: Path) -> 
 
 
 def test_a_second_process_is_told_the_store_is_in_use(tmp_path: Path) -> None:
+    """Writing waits for the holder; reading does not (tests/test_cli_stores.py)."""
     store = OxigraphStore(tmp_path / "kg")
     try:
-        answer = run_dlkg("query", "python-on-android", "--store", str(tmp_path / "kg"))
+        answer = run_dlkg("load", "--into", str(tmp_path / "kg"))
         assert answer.returncode == 1, answer.stdout
         assert answer.stderr.count("\n") == 1 and "is open in another process" in answer.stderr, answer.stderr
     finally:
         store.close()
-    assert run_dlkg("query", "python-on-android", "--store", str(tmp_path / "kg")).returncode == 0
+    assert run_dlkg("load", "--into", str(tmp_path / "kg")).returncode == 0
+
+
+def test_read_only_refuses_a_missing_store_and_writes_nothing_in_a_held_one(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="no store at"):
+        OxigraphStore(tmp_path / "kg", read_only=True)
+    assert not (tmp_path / "kg").exists()
+    holder = OxigraphStore(tmp_path / "kg")
+    staged = holder.stage()
+    staged.store.add(QUAD)
+    holder.swap(staged)
+    (tmp_path / "kg" / "versions" / "leftover").mkdir()  # what a dead writer left: the holder's to remove
+    try:
+        reader = OxigraphStore(tmp_path / "kg", read_only=True)
+        assert reader.count(G.value) == 1
+        with pytest.raises(StoreError, match="open in another process"):
+            reader.stage()
+        reader.close()
+        assert (tmp_path / "kg" / "versions" / "leftover").is_dir()
+    finally:
+        holder.close()
 
 
 def test_leftovers_of_a_dead_writer_go_on_open(tmp_path: Path) -> None:

@@ -1,0 +1,51 @@
+"""dlkg's JSON-LD export read by jsonld.js (npm ``jsonld``, tests/js/jsonld/, installed by
+``.ci/install-js-jsonld.sh``) with a document loader that refuses every URL (issue 13,
+item 5): the embedded-context export expands to the same graph as the N-Triples export; the
+URL form is what failed before, and still needs the context fetched."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from dlkg.export import export_graph
+
+SCRIPT = Path(__file__).resolve().parent / "js" / "jsonld" / "to-nquads.mjs"
+
+
+@pytest.fixture(scope="module")
+def node() -> str:
+    node = shutil.which("node")
+    installed = (SCRIPT.parent / "node_modules" / "jsonld").is_dir()
+    if node is None or not installed:
+        reason = "jsonld.js not installed: bash .ci/install-js-jsonld.sh"
+        if os.environ.get("CI") == "true" or os.environ.get("DLKG_REQUIRE_SERVERS") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return node
+
+
+def _jsonld_js(node: str, document: bytes) -> subprocess.CompletedProcess:
+    return subprocess.run([node, str(SCRIPT)], input=document, capture_output=True, timeout=120)
+
+
+@pytest.mark.parametrize("options", [dict(graph="all"), dict(graph="data", frame=True)])
+def test_jsonld_js_expands_the_default_export_offline(node: str, options: dict) -> None:
+    done = _jsonld_js(node, export_graph(format="jsonld", **options))
+    assert done.returncode == 0, done.stderr.decode()
+    from_js = rdflib.Graph().parse(data=done.stdout.decode(), format="nt")
+    expected = rdflib.Graph().parse(data=export_graph(format="nt", graph=options["graph"]).decode(), format="nt")
+    assert len(from_js) == len(expected) > 1000
+    assert isomorphic(from_js, expected)
+
+
+def test_jsonld_js_cannot_expand_the_url_form_offline(node: str) -> None:
+    done = _jsonld_js(node, export_graph(format="jsonld", graph="ontology", context="url"))
+    assert done.returncode == 1
+    assert "no document may be loaded, asked for https://w3id.org/dlkg/ontology/1.0.0/context.jsonld" in done.stderr.decode()
