@@ -37,8 +37,10 @@ def skip_or_fail(message: str) -> None:
 class LiveServer:
     """A uvicorn server for one ASGI app, in a thread, on a free loopback port."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app, **config) -> None:
         import uvicorn
+
+        from dlkg.serve.transport import uvicorn_config
 
         self.app = app
         self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -46,9 +48,8 @@ class LiveServer:
         self.socket.bind(("127.0.0.1", 0))
         self.port = self.socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, log_level="warning", lifespan="on", timeout_keep_alive=5,
-                                h11_max_incomplete_event_size=64 * 1024)
-        self.server = uvicorn.Server(config)
+        # The configuration dlkg serve runs with.
+        self.server = uvicorn.Server(uvicorn_config(app, log_level="warning", lifespan="on", **config))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]},
                                        name=f"uvicorn-{self.port}", daemon=True)
 
@@ -68,10 +69,12 @@ class LiveServer:
 
 
 @contextmanager
-def live_server(store=None, **options) -> Iterator[LiveServer]:
-    """A running ``dlkg serve`` app (no rate limit unless given)."""
+def live_server(store=None, *, read_timeout: float | None = None, **options) -> Iterator[LiveServer]:
+    """A running ``dlkg serve`` app (no rate limit unless given); ``read_timeout`` as
+    :func:`dlkg.serve.transport.uvicorn_config`'s."""
     options.setdefault("rate_limit", None)
-    server = LiveServer(create_app(store, **options)).start()
+    config = {} if read_timeout is None else {"read_timeout": read_timeout}
+    server = LiveServer(create_app(store, **options), **config).start()
     try:
         yield server
     finally:
