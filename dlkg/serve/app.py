@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import html
 import os
 import shutil
@@ -42,6 +43,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -52,10 +54,12 @@ from dlkg import formats
 from dlkg.errors import DlkgError, InputError, QueryTimeout, ResultTooLarge, StoreError, UpdateRefused
 from dlkg.resources import DATA_GRAPH, ONTOLOGY_DIR, ONTOLOGY_GRAPH, ONTOLOGY_IRI, RES
 from dlkg.executor import CheckedQuery, Dataset, QueryExecutor
+from dlkg.serve.description import service_description
 from dlkg.serve.fairness import FairSlots
 from dlkg.serve.i18n import LANGUAGES, TEXT, pick_language
 from dlkg.serve.negotiation import choose
 from dlkg.serve.protocol import (
+    FORMATS,
     GRAPH_FORMATS,
     LINKED_DATA_TYPES,
     ProtocolError,
@@ -91,6 +95,8 @@ _PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src '
 #: Read-only paths any origin may read (and, for the endpoint, POST a query to).
 _CORS_PATHS = ("/sparql", "/resource/", "/data/", "/ontology", "/graph/")
 _GRAPHS = {"data": DATA_GRAPH, "ontology": ONTOLOGY_GRAPH}
+#: Documents may be reused for a minute, then revalidated by their ETag (the store may be reloaded).
+_DOCUMENT_CACHE = "public, max-age=60, must-revalidate"
 
 
 class _Docs:
@@ -223,19 +229,45 @@ def _text(status: int, message: str, headers: dict[str, str] | None = None) -> P
 
 # -- the SPARQL endpoint ---------------------------------------------------------------------
 
-def _wants_editor(request: Request) -> bool:
-    """A browser opening /sparql itself (no query) is sent to the editor."""
-    params = request.query_params
-    if request.method != "GET" or "query" in params or "update" in params:
-        return False
-    return choose(request.headers.get("accept"), ["application/sparql-results+json", "text/html"]) == "text/html"
+#: What ``GET /sparql`` without a query offers: the service description in each RDF format,
+#: then the editor, so that only an Accept that prefers HTML gets the editor (ties: RDF).
+_DESCRIPTION_TYPES = [*((m, f) for m, f in FORMATS["graph"] if f in ("turtle", "jsonld", "nt", "rdfxml")),
+                      ("text/html", "html")]
+
+
+async def _describe_service(request: Request) -> Response:
+    """``GET /sparql`` with no query: the service description, or for a browser the editor."""
+    server: _Server = request.app.state.server
+    media = choose(request.headers.get("accept"), [m for m, _ in _DESCRIPTION_TYPES])
+    if media is None:
+        offered = ", ".join(dict.fromkeys(m for m, _ in _DESCRIPTION_TYPES))
+        return _text(406, "missing the query parameter (SPARQL 1.1 Protocol: ?query=...); without one this "
+                          f"URL answers its service description, as one of: {offered}", {"Vary": "Accept"})
+    fmt = dict(_DESCRIPTION_TYPES)[media]
+    if fmt == "html":
+        return RedirectResponse("/editor", status_code=303, headers={"Vary": "Accept"})
+    endpoint = str(request.url.replace(query="", fragment=""))
+    triples = await run_in_threadpool(service_description, server.store, endpoint)
+    return _document(request, serialize_triples(triples, fmt), {"Content-Type": content_type(media), "Vary": "Accept"})
+
+
+def _document(request: Request, body: bytes, headers: dict[str, str], status: int = 200) -> Response:
+    """A document's response: with a validator (a weak ``ETag``: gzip may re-encode it) and a
+    short ``Cache-Control``; ``304 Not Modified`` when the client holds this very version."""
+    tag = f'W/"{hashlib.sha256(body).hexdigest()[:32]}"'
+    headers = {**headers, "ETag": tag, "Cache-Control": _DOCUMENT_CACHE}
+    if status == 200 and tag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
+        kept = {k: v for k, v in headers.items() if k in ("ETag", "Cache-Control", "Vary", "Content-Location")}
+        return Response(status_code=304, headers=kept)
+    return Response(body, status_code=status, headers=headers)
 
 
 async def sparql_endpoint(request: Request) -> Response:
     server: _Server = request.app.state.server
+    params = request.query_params
+    if request.method == "GET" and "query" not in params and "update" not in params:
+        return await _describe_service(request)
     try:
-        if _wants_editor(request):
-            return RedirectResponse("/editor", status_code=303)
         body = await request.body() if request.method == "POST" else b""
         parsed = parse_request(request.method, request.query_params.multi_items(),
                                request.headers.get("content-type"), body)
@@ -310,8 +342,8 @@ def resource(request: Request) -> Response:
                         headers={"Location": target, "Vary": "Accept"})
     # The description comes along, so a client that does not follow redirects still gets it.
     body = serialize_triples(server.site.describe(iri), fmt)
-    return Response(body, status_code=303, headers={"Location": f"/data/{name}.{_EXTENSION_OF[fmt]}",
-                                                    "Content-Type": content_type(_MEDIA_OF[fmt]), "Vary": "Accept"})
+    return _document(request, body, {"Location": f"/data/{name}.{_EXTENSION_OF[fmt]}",
+                                      "Content-Type": content_type(_MEDIA_OF[fmt]), "Vary": "Accept"}, status=303)
 
 
 def data(request: Request) -> Response:
@@ -328,8 +360,8 @@ def data(request: Request) -> Response:
     if fmt == "html":
         return RedirectResponse(f"/page/{name}", status_code=303, headers={"Vary": "Accept"} if headers else None)
     body = serialize_triples(server.site.describe(iri), fmt)
-    return Response(body, headers={**headers, "Content-Type": content_type(_MEDIA_OF[fmt]),
-                                   "Link": f'<{iri}>; rel="describes"'})
+    return _document(request, body, {**headers, "Content-Type": content_type(_MEDIA_OF[fmt]),
+                                      "Link": f'<{iri}>; rel="describes"'})
 
 
 def ontology(request: Request) -> Response:
@@ -350,7 +382,7 @@ def ontology(request: Request) -> Response:
         response.headers.update(headers)
         return response
     body = serialize_triples(server.store.graph_triples(ONTOLOGY_GRAPH), fmt)
-    return Response(body, headers={**headers, "Content-Type": content_type(_MEDIA_OF[fmt])})
+    return _document(request, body, {**headers, "Content-Type": content_type(_MEDIA_OF[fmt])})
 
 
 def context_document(request: Request) -> Response:
@@ -375,7 +407,7 @@ def named_graph(request: Request) -> Response:
                            count=len(triples), alternates=_alternates(f"/graph/{name}"))
         response.headers.update(headers)
         return response
-    return Response(serialize_triples(triples, fmt), headers={**headers, "Content-Type": content_type(_MEDIA_OF[fmt])})
+    return _document(request, serialize_triples(triples, fmt), {**headers, "Content-Type": content_type(_MEDIA_OF[fmt])})
 
 
 def _alternates(base: str) -> list[dict]:
@@ -616,7 +648,8 @@ def create_app(store: Store | str | None = None, *, allowed_hosts: Sequence[str]
                   Middleware(HostCheck, allowed_hosts=tuple(allowed_hosts or LOOPBACK_HOSTS))]
     if rate_limit is not None:
         middleware.append(Middleware(RateLimit, requests=rate_limit[0], period=rate_limit[1]))
-    middleware.append(Middleware(BodyLimit, max_body=max_body))
+    # Documents and results compress well (Turtle of the ontology: about a tenth).
+    middleware += [Middleware(BodyLimit, max_body=max_body), Middleware(GZipMiddleware, minimum_size=1024)]
     app = _Application(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={HTTPException: _http_error})
     app.state.server = server

@@ -238,7 +238,7 @@ def test_row_limit_is_an_error_not_a_cut(strict_server):
     ("POST", {"content": b"ASK {}", "headers": {"Content-Type": "text/plain"}}, 415),
     ("POST", {"content": b"ASK {}"}, 415),
     ("GET", {"params": [("query", "ASK {}"), ("query", "ASK {}")]}, 400),
-    ("GET", {}, 400),
+    ("POST", {"data": {"default-graph-uri": "https://w3id.org/dlkg/graph/data"}}, 400),
     ("POST", {"content": "ASK {}".encode("utf-16"), "headers": {"Content-Type": "application/sparql-query; charset=UTF-16"}}, 415),
     ("POST", {"content": b"ASK { \xff }", "headers": {"Content-Type": "application/sparql-query"}}, 400),
 ], ids=["PUT", "text-plain", "no-type", "two-queries", "no-query", "utf16", "not-utf8"])
@@ -249,6 +249,8 @@ def test_protocol_errors(base_url, method, kwargs, status):
 def test_browser_without_query_gets_the_editor(base_url):
     response = httpx.get(f"{base_url}/sparql", headers={"Accept": "text/html"})
     assert response.status_code == 303 and response.headers["location"] == "/editor"
+    chromium = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+    assert httpx.get(f"{base_url}/sparql", headers={"Accept": chromium}).status_code == 303
 
 
 # -- the dataset ----------------------------------------------------------------------------------
