@@ -79,3 +79,39 @@ def live_server(store=None, *, read_timeout: float | None = None, **options) -> 
         yield server
     finally:
         server.stop()
+
+
+@contextmanager
+def dlkg_serve(*args: str) -> Iterator[str]:
+    """A real ``dlkg serve`` process (the command line, uvicorn configured as shipped) on a
+    free loopback port; yields its base URL and stops it with Ctrl-C at the end."""
+    import signal
+    import subprocess
+    import sys
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "dlkg", "serve", "--port", str(port), *args], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=5)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"dlkg serve did not start: {process.stderr.read() if process.poll() else ''}")
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
