@@ -396,24 +396,24 @@ def docs(out_dir: str) -> None:
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="TCP port.")
 @click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
               help="A host name to answer to (repeatable; default: the loopback names and --host). Others get 400.")
-@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
-              help="An origin whose pages may POST queries cross-site (repeatable); any origin may GET /sparql.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
               metavar="SECONDS", help="Stop a query after SECONDS (the client gets 503).")
 @click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True,
-              help="Refuse results with more rows (500) rather than cut them.")
-@click.option("--rate-limit", type=click.IntRange(min=1), default=120, show_default=True, metavar="N",
-              help="Requests per client per minute (429 with Retry-After beyond).")
+              help="Refuse results with more rows (422) rather than cut them.")
+@click.option("--rate-limit", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Requests per client per minute (429 with Retry-After beyond); 0: none. "
+                   "Default: none on a loopback --host, 120 otherwise.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
               help="Query worker processes for a local store (default: the number of CPUs).")
 @handles_errors
-def serve(store: str | None, host: str, port: int, allowed_hosts: tuple[str, ...], cors_origins: tuple[str, ...],
-          timeout: float, max_rows: int, rate_limit: int, workers: int | None) -> None:
+def serve(store: str | None, host: str, port: int, allowed_hosts: tuple[str, ...], timeout: float, max_rows: int,
+          rate_limit: int | None, workers: int | None) -> None:
     """Serve the graph on the web: the SPARQL endpoint /sparql, linked data and pages (Ctrl-C stops)."""
     from dlkg.serve import serve as run
 
-    run(store, host, port, allowed_hosts=allowed_hosts or None, cors_origins=cors_origins, query_timeout=timeout,
-        row_limit=max_rows, rate_limit=(rate_limit, 60.0), workers=workers)
+    limit = "auto" if rate_limit is None else (rate_limit, 60.0) if rate_limit else None
+    run(store, host, port, allowed_hosts=allowed_hosts or None, query_timeout=timeout, row_limit=max_rows,
+        rate_limit=limit, workers=workers)
 
 
 if __name__ == "__main__":  # pragma: no cover

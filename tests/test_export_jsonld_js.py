@@ -1,5 +1,5 @@
-"""dlkg's JSON-LD export read by jsonld.js (npm ``jsonld``, tests/js/jsonld/, installed by
-``.ci/install-js-jsonld.sh``) with a document loader that refuses every URL (issue 13,
+"""dlkg's JSON-LD export read by jsonld.js (npm ``jsonld``, tests/js/, installed by
+``.ci/install-node-clients.sh``) with a document loader that refuses every URL (issue 13,
 item 5): the embedded-context export expands to the same graph as the N-Triples export; the
 URL form is what failed before, and still needs the context fetched."""
 
@@ -16,7 +16,7 @@ from rdflib.compare import isomorphic
 
 from dlkg.export import export_graph
 
-SCRIPT = Path(__file__).resolve().parent / "js" / "jsonld" / "to-nquads.mjs"
+SCRIPT = Path(__file__).resolve().parent / "js" / "to-nquads.mjs"
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def node() -> str:
     node = shutil.which("node")
     installed = (SCRIPT.parent / "node_modules" / "jsonld").is_dir()
     if node is None or not installed:
-        reason = "jsonld.js not installed: bash .ci/install-js-jsonld.sh"
+        reason = "jsonld.js not installed: bash .ci/install-node-clients.sh"
         if os.environ.get("CI") == "true" or os.environ.get("DLKG_REQUIRE_SERVERS") == "1":
             pytest.fail(reason)
         pytest.skip(reason)

@@ -13,15 +13,18 @@ canned queries, and the picture of the graph. Every asset ships with the package
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import sys
 from collections.abc import Sequence
+from typing import Literal
 
 from dlkg.errors import DlkgError, UsageError
 from dlkg.serve.app import DEFAULT_MAX_BODY, DEFAULT_QUERY_TIMEOUT, DEFAULT_RATE_LIMIT, DEFAULT_ROW_LIMIT, create_app
 from dlkg.serve.security import LOOPBACK_HOSTS
+from dlkg.serve.transport import uvicorn_config
 
-__all__ = ["create_app", "serve", "default_hosts"]
+__all__ = ["create_app", "serve", "default_hosts", "default_rate_limit"]
 
 _WILDCARDS = ("0.0.0.0", "::", "")
 
@@ -39,6 +42,23 @@ def default_hosts(host: str) -> tuple[str, ...]:
     if host not in _WILDCARDS and host.lower() not in hosts:
         hosts.append(host.lower())
     return tuple(hosts)
+
+
+def default_rate_limit(host: str) -> tuple[int, float] | None:
+    """The rate limit when none is given: none on loopback (local batch work is the owner's
+    own), :data:`~dlkg.serve.app.DEFAULT_RATE_LIMIT` when listening on other interfaces.
+
+    >>> default_rate_limit("127.0.0.1"), default_rate_limit("::1"), default_rate_limit("localhost")
+    (None, None, None)
+    >>> default_rate_limit("0.0.0.0")
+    (120, 60.0)
+    """
+    name = host.lower().strip("[]")
+    try:
+        loopback = ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        loopback = name == "localhost"
+    return None if loopback else DEFAULT_RATE_LIMIT
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -60,9 +80,9 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 def serve(store_location: str | None = None, host: str = "127.0.0.1", port: int = 8000, *,
-          allowed_hosts: Sequence[str] | None = None, cors_origins: Sequence[str] = (),
+          allowed_hosts: Sequence[str] | None = None,
           query_timeout: float = DEFAULT_QUERY_TIMEOUT, row_limit: int | None = DEFAULT_ROW_LIMIT,
-          rate_limit: tuple[int, float] | None = DEFAULT_RATE_LIMIT, max_body: int = DEFAULT_MAX_BODY,
+          rate_limit: tuple[int, float] | None | Literal["auto"] = "auto", max_body: int = DEFAULT_MAX_BODY,
           workers: int | None = None, log_level: str = "info") -> None:
     """Serve the graph over HTTP until interrupted (Ctrl-C stops it cleanly).
 
@@ -73,10 +93,10 @@ def serve(store_location: str | None = None, host: str = "127.0.0.1", port: int 
             (``0.0.0.0``) still answers only ``allowed_hosts``.
         port: TCP port.
         allowed_hosts: Host names to answer (default: loopback names and ``host``).
-        cors_origins: Origins whose pages may POST queries cross-site.
         query_timeout: Seconds a query may run (503 after).
         row_limit: Most rows a result may have (500 beyond, never a cut result).
-        rate_limit: ``(requests, seconds)`` per client, or ``None``.
+        rate_limit: ``(requests, seconds)`` per client, ``None`` for none, or ``"auto"``:
+            :func:`default_rate_limit` of ``host`` (none on loopback).
         max_body: Largest request body in bytes (413 beyond).
         workers: Query worker processes for a local store (default: the number of CPUs).
         log_level: uvicorn's log level.
@@ -91,14 +111,15 @@ def serve(store_location: str | None = None, host: str = "127.0.0.1", port: int 
 
     store = open_store(store_location)
     sock = _listen(host, port)
-    app = create_app(store, allowed_hosts=allowed_hosts or default_hosts(host), cors_origins=cors_origins,
+    if rate_limit == "auto":
+        rate_limit = default_rate_limit(host)
+    app = create_app(store, allowed_hosts=allowed_hosts or default_hosts(host),
                      query_timeout=query_timeout, row_limit=row_limit, rate_limit=rate_limit, max_body=max_body,
                      workers=workers, draw_at_start=True)
     shown = f"[{host}]" if ":" in host else host
     print(f"dlkg serve: http://{shown}:{sock.getsockname()[1]}/ (SPARQL endpoint /sparql); Ctrl-C stops",
           file=sys.stderr, flush=True)
-    config = uvicorn.Config(app, log_level=log_level, proxy_headers=False, server_header=False,
-                            timeout_keep_alive=5, limit_concurrency=200, h11_max_incomplete_event_size=64 * 1024)
+    config = uvicorn_config(app, log_level=log_level)
     try:
         uvicorn.Server(config).run(sockets=[sock])
     except KeyboardInterrupt:  # uvicorn shuts down gracefully, then re-raises Ctrl-C: a normal stop

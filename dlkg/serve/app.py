@@ -3,7 +3,8 @@
 Routes:
 
 - ``/sparql``: SPARQL 1.1 Protocol query operation (GET, POST form, POST direct), read-only,
-  CORS for browser clients (GET from anywhere; POST from the same origin or configured ones);
+  open to browser clients of any origin (CORS); without a query, the service description
+  (:mod:`dlkg.serve.description`), or the editor for a browser;
 - ``/resource/NAME``: the thing ``https://w3id.org/dlkg/resource/NAME``; 303 See Other to a
   document about it, ``/page/NAME`` (HTML) or ``/data/NAME.ttl`` (``.nt``, ``.jsonld``,
   ``.rdf``) by content negotiation; the 303 for an RDF type also carries the description;
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import html
 import os
 import shutil
@@ -41,6 +43,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -48,12 +51,15 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from dlkg import formats
-from dlkg.errors import DlkgError, InputError, QueryTimeout, StoreError, UpdateRefused
+from dlkg.errors import DlkgError, InputError, QueryTimeout, ResultTooLarge, StoreError, UpdateRefused
 from dlkg.resources import DATA_GRAPH, ONTOLOGY_DIR, ONTOLOGY_GRAPH, ONTOLOGY_IRI, RES
 from dlkg.executor import CheckedQuery, Dataset, QueryExecutor
+from dlkg.serve.description import service_description
+from dlkg.serve.fairness import FairSlots
 from dlkg.serve.i18n import LANGUAGES, TEXT, pick_language
 from dlkg.serve.negotiation import choose
 from dlkg.serve.protocol import (
+    FORMATS,
     GRAPH_FORMATS,
     LINKED_DATA_TYPES,
     ProtocolError,
@@ -63,7 +69,7 @@ from dlkg.serve.protocol import (
     serialize,
     serialize_triples,
 )
-from dlkg.serve.security import LOOPBACK_HOSTS, BodyLimit, HostCheck, OriginCheck, RateLimit, SecurityHeaders
+from dlkg.serve.security import LOOPBACK_HOSTS, BodyLimit, Cors, HostCheck, RateLimit, SecurityHeaders
 from dlkg.serve.site import Site, template_environment
 from dlkg.sparql import query_form
 from dlkg.stores import QueryResult, Store, open_store
@@ -86,8 +92,11 @@ _EXTENSIONS = {ext: name for name, ext in _EXTENSION_OF.items()}
 _MEDIA_OF = {**{name: formats.FORMATS[name].media_type for name in GRAPH_FORMATS}, "html": "text/html"}
 _PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
              "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-_CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "Content-Type, Retry-After"}
+#: Read-only paths any origin may read (and, for the endpoint, POST a query to).
+_CORS_PATHS = ("/sparql", "/resource/", "/data/", "/ontology", "/graph/")
 _GRAPHS = {"data": DATA_GRAPH, "ontology": ONTOLOGY_GRAPH}
+#: Documents may be reused for a minute, then revalidated by their ETag (the store may be reloaded).
+_DOCUMENT_CACHE = "public, max-age=60, must-revalidate"
 
 
 class _Docs:
@@ -154,37 +163,38 @@ class _Docs:
 class _Server:
     """Everything the routes share."""
 
-    def __init__(self, store: Store, *, owns_store: bool, executor: QueryExecutor, cors_origins: Sequence[str],
+    def __init__(self, store: Store, *, owns_store: bool, executor: QueryExecutor,
                  max_concurrent_queries: int, docs: _Docs) -> None:
         self.store = store
         self.owns_store = owns_store
         self.site = Site(store)
         self.executor = executor
-        self.cors_origins = frozenset(o.rstrip("/").lower() for o in cors_origins)
         self.max_concurrent = max_concurrent_queries
-        self._slots: asyncio.Semaphore | None = None
+        self._slots: FairSlots | None = None
         self.docs = docs
         self.templates = Jinja2Templates(env=template_environment())
 
     @property
-    def slots(self) -> asyncio.Semaphore:
+    def slots(self) -> FairSlots:
         if self._slots is None:
-            self._slots = asyncio.Semaphore(self.max_concurrent)
+            self._slots = FairSlots(self.max_concurrent)
         return self._slots
 
-    async def run(self, query: CheckedQuery, dataset: Dataset, base_iri: str, fmt: str | None = None):
-        """Run a checked query; the result, or with ``fmt`` its serialization, made in the
-        query worker (only bytes cross the pipe)."""
+    async def run(self, query: CheckedQuery, dataset: Dataset, base_iri: str, fmt: str | None = None, *,
+                  client: str = ""):
+        """Run a checked query for ``client`` (its address) in a fair share of the query
+        slots; the result, or with ``fmt`` its serialization, made in the query worker (only
+        bytes cross the pipe)."""
         try:
-            await asyncio.wait_for(self.slots.acquire(), timeout=self.executor.timeout)
-        except asyncio.TimeoutError:
+            await self.slots.acquire(client, self.executor.timeout)
+        except TimeoutError:
             raise ProtocolError(503, "the server is busy with other queries; retry shortly",
                                 {"Retry-After": "5"}) from None
         try:
             render = partial(serialize, fmt=fmt) if fmt is not None else None
             return await self.executor.run_async(query, dataset=dataset, base_iri=base_iri, render=render)
         finally:
-            self.slots.release()
+            self.slots.release(client)
 
 
 #: The request field for each parameter name a library error may carry (``InputError.param``).
@@ -196,11 +206,21 @@ def _status_of(err: DlkgError) -> int:
         return 403  # the server is read-only
     if isinstance(err, InputError):
         return 400
+    if isinstance(err, ResultTooLarge):
+        # The query is fine but asks for more than the server gives at once (RFC 9110 422:
+        # well-formed, not processable as sent); the client can page with LIMIT/OFFSET. Not
+        # 413, which is about the request's own size, and not 500: nothing failed.
+        return 422
     if isinstance(err, QueryTimeout):
         return 503
     if isinstance(err, StoreError):
         return 502
-    return 500  # ResultTooLarge, engine failures
+    return 500  # engine failures
+
+
+def _client(request: Request) -> str:
+    """Who asks, for fairness: the client's address."""
+    return request.client.host if request.client else ""
 
 
 def _text(status: int, message: str, headers: dict[str, str] | None = None) -> PlainTextResponse:
@@ -209,28 +229,45 @@ def _text(status: int, message: str, headers: dict[str, str] | None = None) -> P
 
 # -- the SPARQL endpoint ---------------------------------------------------------------------
 
-def _wants_editor(request: Request) -> bool:
-    """A browser opening /sparql itself (no query) is sent to the editor."""
-    params = request.query_params
-    if request.method != "GET" or "query" in params or "update" in params:
-        return False
-    return choose(request.headers.get("accept"), ["application/sparql-results+json", "text/html"]) == "text/html"
+#: What ``GET /sparql`` without a query offers: the service description in each RDF format,
+#: then the editor, so that only an Accept that prefers HTML gets the editor (ties: RDF).
+_DESCRIPTION_TYPES = [*((m, f) for m, f in FORMATS["graph"] if f in ("turtle", "jsonld", "nt", "rdfxml")),
+                      ("text/html", "html")]
+
+
+async def _describe_service(request: Request) -> Response:
+    """``GET /sparql`` with no query: the service description, or for a browser the editor."""
+    server: _Server = request.app.state.server
+    media = choose(request.headers.get("accept"), [m for m, _ in _DESCRIPTION_TYPES])
+    if media is None:
+        offered = ", ".join(dict.fromkeys(m for m, _ in _DESCRIPTION_TYPES))
+        return _text(406, "missing the query parameter (SPARQL 1.1 Protocol: ?query=...); without one this "
+                          f"URL answers its service description, as one of: {offered}", {"Vary": "Accept"})
+    fmt = dict(_DESCRIPTION_TYPES)[media]
+    if fmt == "html":
+        return RedirectResponse("/editor", status_code=303, headers={"Vary": "Accept"})
+    endpoint = str(request.url.replace(query="", fragment=""))
+    triples = await run_in_threadpool(service_description, server.store, endpoint)
+    return _document(request, serialize_triples(triples, fmt), {"Content-Type": content_type(media), "Vary": "Accept"})
+
+
+def _document(request: Request, body: bytes, headers: dict[str, str], status: int = 200) -> Response:
+    """A document's response: with a validator (a weak ``ETag``: gzip may re-encode it) and a
+    short ``Cache-Control``; ``304 Not Modified`` when the client holds this very version."""
+    tag = f'W/"{hashlib.sha256(body).hexdigest()[:32]}"'
+    headers = {**headers, "ETag": tag, "Cache-Control": _DOCUMENT_CACHE}
+    if status == 200 and tag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
+        kept = {k: v for k, v in headers.items() if k in ("ETag", "Cache-Control", "Vary", "Content-Location")}
+        return Response(status_code=304, headers=kept)
+    return Response(body, status_code=status, headers=headers)
 
 
 async def sparql_endpoint(request: Request) -> Response:
     server: _Server = request.app.state.server
-    origin = request.headers.get("origin")
-    cors = dict(_CORS)
-    if request.method == "OPTIONS":
-        trusted = origin is not None and origin.rstrip("/").lower() in server.cors_origins
-        methods = "GET, POST, OPTIONS" if trusted else "GET, OPTIONS"
-        return Response(status_code=204, headers={**cors, "Allow": "GET, POST, OPTIONS",
-                                                  "Access-Control-Allow-Methods": methods,
-                                                  "Access-Control-Allow-Headers": "Accept, Content-Type",
-                                                  "Access-Control-Max-Age": "600", "Vary": "Origin"})
+    params = request.query_params
+    if request.method == "GET" and "query" not in params and "update" not in params:
+        return await _describe_service(request)
     try:
-        if _wants_editor(request):
-            return RedirectResponse("/editor", status_code=303)
         body = await request.body() if request.method == "POST" else b""
         parsed = parse_request(request.method, request.query_params.multi_items(),
                                request.headers.get("content-type"), body)
@@ -239,14 +276,13 @@ async def sparql_endpoint(request: Request) -> Response:
         kind = "graph" if form in ("construct", "describe") else form
         media, fmt = negotiate(kind, request.headers.get("accept"), parsed.formats)
         base = str(request.url.replace(query="", fragment=""))
-        payload = await server.run(checked, parsed.dataset, base, fmt)
+        payload = await server.run(checked, parsed.dataset, base, fmt, client=_client(request))
     except ProtocolError as err:
-        return _text(err.status, err.message, {**cors, **err.headers})
+        return _text(err.status, err.message, err.headers)
     except DlkgError as err:
-        return _text(_status_of(err), err.describe(_REQUEST_FIELDS), cors)
+        return _text(_status_of(err), err.describe(_REQUEST_FIELDS))
     return Response(payload, media_type=None,
-                    headers={**cors, "Content-Type": content_type(media), "Vary": "Accept, Origin",
-                             "Cache-Control": "no-store"})
+                    headers={"Content-Type": content_type(media), "Vary": "Accept", "Cache-Control": "no-store"})
 
 
 # -- linked data -------------------------------------------------------------------------------
@@ -306,8 +342,8 @@ def resource(request: Request) -> Response:
                         headers={"Location": target, "Vary": "Accept"})
     # The description comes along, so a client that does not follow redirects still gets it.
     body = serialize_triples(server.site.describe(iri), fmt)
-    return Response(body, status_code=303, headers={"Location": f"/data/{name}.{_EXTENSION_OF[fmt]}",
-                                                    "Content-Type": content_type(_MEDIA_OF[fmt]), "Vary": "Accept"})
+    return _document(request, body, {"Location": f"/data/{name}.{_EXTENSION_OF[fmt]}",
+                                      "Content-Type": content_type(_MEDIA_OF[fmt]), "Vary": "Accept"}, status=303)
 
 
 def data(request: Request) -> Response:
@@ -324,8 +360,8 @@ def data(request: Request) -> Response:
     if fmt == "html":
         return RedirectResponse(f"/page/{name}", status_code=303, headers={"Vary": "Accept"} if headers else None)
     body = serialize_triples(server.site.describe(iri), fmt)
-    return Response(body, headers={**headers, "Content-Type": content_type(_MEDIA_OF[fmt]),
-                                   "Link": f'<{iri}>; rel="describes"'})
+    return _document(request, body, {**headers, "Content-Type": content_type(_MEDIA_OF[fmt]),
+                                      "Link": f'<{iri}>; rel="describes"'})
 
 
 def ontology(request: Request) -> Response:
@@ -346,7 +382,7 @@ def ontology(request: Request) -> Response:
         response.headers.update(headers)
         return response
     body = serialize_triples(server.store.graph_triples(ONTOLOGY_GRAPH), fmt)
-    return Response(body, headers={**headers, "Content-Type": content_type(_MEDIA_OF[fmt])})
+    return _document(request, body, {**headers, "Content-Type": content_type(_MEDIA_OF[fmt])})
 
 
 def context_document(request: Request) -> Response:
@@ -371,7 +407,7 @@ def named_graph(request: Request) -> Response:
                            count=len(triples), alternates=_alternates(f"/graph/{name}"))
         response.headers.update(headers)
         return response
-    return Response(serialize_triples(triples, fmt), headers={**headers, "Content-Type": content_type(_MEDIA_OF[fmt])})
+    return _document(request, serialize_triples(triples, fmt), {**headers, "Content-Type": content_type(_MEDIA_OF[fmt])})
 
 
 def _alternates(base: str) -> list[dict]:
@@ -392,7 +428,9 @@ def _url(path: str, params: Iterable[tuple[str, str]]) -> str:
 
 def _render(request: Request, template: str, lang: str, *, status: int = 200, **context) -> Response:
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
-    switch = {code: _url(request.url.path, [*params, ("lang", code)]) for code in LANGUAGES}
+    # One leading slash: a path like //evil.example/x must not become a protocol-relative link.
+    path = "/" + request.url.path.lstrip("/")
+    switch = {code: _url(path, [*params, ("lang", code)]) for code in LANGUAGES}
     response = request.app.state.server.templates.TemplateResponse(
         request, template, {"lang": lang, "t": TEXT[lang], "switch": switch, "alternates": [], **context},
         status_code=status)
@@ -479,7 +517,8 @@ async def editor(request: Request) -> Response:
     elif text.strip():
         try:
             result = await server.run(server.executor.check(text), Dataset(),
-                                      str(request.url.replace(path="/sparql", query="", fragment="")))
+                                      str(request.url.replace(path="/sparql", query="", fragment="")),
+                                      client=_client(request))
         except ProtocolError as err:
             error, status = err.message, err.status
         except DlkgError as err:
@@ -528,8 +567,16 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
 
 # -- the application -----------------------------------------------------------------------------
 
+class _Application(Starlette):
+    """Starlette with the security headers outside its own error handler, so that a 500
+    (an unexpected exception) carries them like every other response."""
+
+    def build_middleware_stack(self):
+        return SecurityHeaders(super().build_middleware_stack())
+
+
 def create_app(store: Store | str | None = None, *, allowed_hosts: Sequence[str] | None = None,
-               cors_origins: Sequence[str] = (), query_timeout: float = DEFAULT_QUERY_TIMEOUT,
+               query_timeout: float = DEFAULT_QUERY_TIMEOUT,
                row_limit: int | None = DEFAULT_ROW_LIMIT,
                rate_limit: tuple[int, float] | None = DEFAULT_RATE_LIMIT, max_body: int = DEFAULT_MAX_BODY,
                workers: int | None = None, max_concurrent_queries: int | None = None,
@@ -542,11 +589,9 @@ def create_app(store: Store | str | None = None, *, allowed_hosts: Sequence[str]
             ``None`` for the packaged graph in memory.
         allowed_hosts: Host names the server answers to (``*.example.org`` patterns allowed);
             loopback names by default. Others get 400 (DNS-rebinding protection).
-        cors_origins: Origins (``https://app.example.org``) whose pages may POST queries
-            cross-site; any origin may GET ``/sparql``.
         query_timeout: Seconds a client's query may run; it is stopped (its worker process
             killed) after that and the client gets 503.
-        row_limit: Most rows (or triples) in a result; more is a 500 that says so, never a
+        row_limit: Most rows (or triples) in a result; more is a 422 that says so, never a
             silently cut result. ``None``: no cap.
         rate_limit: ``(requests, seconds)`` per client address, or ``None``: the bucket holds
             ``requests`` and refills in ``seconds``; an empty one gets 429 with Retry-After.
@@ -555,7 +600,8 @@ def create_app(store: Store | str | None = None, *, allowed_hosts: Sequence[str]
             of CPUs); a query over the time limit has its worker killed and replaced. A remote
             store needs none (its client keeps the deadline).
         max_concurrent_queries: Queries run at once (default: ``workers``, or 4 for a remote
-            store); more wait (up to the time limit, then 503).
+            store); more wait (up to the time limit, then 503), served in turn by client, and
+            one client holds at most all but one of them (:class:`~dlkg.serve.fairness.FairSlots`).
         worker_memory: Bytes of memory one query worker may add (``None``: no cap).
         docs_dir: Where to draw the diagrams (a temporary folder by default).
         draw_at_start: Draw the diagrams when the server starts (else on first use).
@@ -566,7 +612,7 @@ def create_app(store: Store | str | None = None, *, allowed_hosts: Sequence[str]
     executor = QueryExecutor(the_store, timeout=query_timeout, max_rows=row_limit, memory=worker_memory,
                              workers=workers or os.cpu_count() or 1)
     docs = _Docs(the_store, Path(docs_dir) if docs_dir is not None else None)
-    server = _Server(the_store, owns_store=owns, executor=executor, cors_origins=cors_origins,
+    server = _Server(the_store, owns_store=owns, executor=executor,
                      max_concurrent_queries=max_concurrent_queries or executor.workers or 4, docs=docs)
 
     @contextlib.asynccontextmanager
@@ -583,7 +629,7 @@ def create_app(store: Store | str | None = None, *, allowed_hosts: Sequence[str]
 
     routes = [
         Route("/", comparison, methods=["GET"]),
-        Route("/sparql", sparql_endpoint, methods=["GET", "POST", "OPTIONS"]),
+        Route("/sparql", sparql_endpoint, methods=["GET", "POST"]),
         Route("/editor", editor, methods=["GET"]),
         Route("/diagram", diagram, methods=["GET"]),
         Route("/docs/{file}", docs_file, methods=["GET"]),
@@ -598,12 +644,13 @@ def create_app(store: Store | str | None = None, *, allowed_hosts: Sequence[str]
         Route("/favicon.ico", lambda request: RedirectResponse("/static/favicon.svg", status_code=301)),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
-    middleware = [Middleware(SecurityHeaders),
+    middleware = [Middleware(Cors, paths=_CORS_PATHS, post_paths=("/sparql",)),
                   Middleware(HostCheck, allowed_hosts=tuple(allowed_hosts or LOOPBACK_HOSTS))]
     if rate_limit is not None:
         middleware.append(Middleware(RateLimit, requests=rate_limit[0], period=rate_limit[1]))
-    middleware += [Middleware(OriginCheck, allowed_origins=cors_origins), Middleware(BodyLimit, max_body=max_body)]
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+    # Documents and results compress well (Turtle of the ontology: about a tenth).
+    middleware += [Middleware(BodyLimit, max_body=max_body), Middleware(GZipMiddleware, minimum_size=1024)]
+    app = _Application(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={HTTPException: _http_error})
     app.state.server = server
     return app

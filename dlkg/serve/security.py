@@ -1,15 +1,15 @@
-"""The server's guards, as small ASGI middlewares: Host names, cross-site writes, body size,
+"""The server's guards, as small ASGI middlewares: Host names, cross-origin reads, body size,
 per-client rate limit, and security headers on every response.
 
 - :class:`HostCheck`: only the configured host names (loopback by default) are answered, so
   a DNS-rebinding page cannot talk to a server on the user's machine (400 otherwise).
-- :class:`OriginCheck`: a POST (or any unsafe method) whose ``Origin`` is another site is
-  refused (403) unless that origin is configured; same-origin pages and clients that send no
-  ``Origin`` (curl, SPARQLWrapper) pass.
+- :class:`Cors`: the read-only documents and the query endpoint may be read (and queried by
+  POST) from any origin.
 - :class:`BodyLimit`: request bodies over the cap get 413, whether announced by
   ``Content-Length`` or streamed.
 - :class:`RateLimit`: a token bucket per client address; an empty bucket gets 429 with
-  ``Retry-After``. Static assets are not counted.
+  ``Retry-After``. Static assets are not counted. ``dlkg serve`` uses it only off loopback
+  by default (:func:`dlkg.serve.default_rate_limit`).
 - :class:`SecurityHeaders`: ``nosniff``, no framing, a same-origin referrer policy.
 """
 
@@ -19,9 +19,8 @@ import math
 import threading
 import time
 from collections.abc import Iterable
-from urllib.parse import urlsplit
 
-__all__ = ["HostCheck", "OriginCheck", "BodyLimit", "RateLimit", "SecurityHeaders", "LOOPBACK_HOSTS",
+__all__ = ["HostCheck", "Cors", "BodyLimit", "RateLimit", "SecurityHeaders", "LOOPBACK_HOSTS",
            "host_name"]
 
 #: Host names accepted when none are configured.
@@ -76,32 +75,57 @@ class HostCheck:
         await self.app(scope, receive, send)
 
 
-class OriginCheck:
-    """Refuse unsafe methods (POST, ...) from a browser page of another site."""
+class Cors:
+    """Cross-origin reads for browser tools (YASGUI, Comunica in a page): every response under
+    ``paths`` carries ``Access-Control-Allow-Origin: *``, and a preflight there is answered.
 
-    SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+    Everything under these paths is read-only (a SPARQL query is a read; updates are refused
+    with 403), and ``*`` never lets a browser send credentials, so any site may read and may
+    POST a query: SPARQL clients POST long queries.
+    """
 
-    def __init__(self, app, allowed_origins: Iterable[str] = ()) -> None:
+    HEADERS = ((b"access-control-allow-origin", b"*"),
+               (b"access-control-expose-headers", b"Content-Type, Content-Location, ETag, Link, Retry-After"))
+
+    def __init__(self, app, paths: tuple[str, ...], post_paths: tuple[str, ...] = ()) -> None:
         self.app = app
-        self.allowed = frozenset(o.rstrip("/").lower() for o in allowed_origins)
+        self.paths = paths
+        self.post_paths = post_paths
+
+    def covers(self, path: str) -> bool:
+        """Whether ``path`` is one of the paths (or under one ending in ``/``).
+
+        >>> Cors(None, ("/sparql", "/data/")).covers("/data/Caffe"), Cors(None, ("/sparql",)).covers("/sparqlx")
+        (True, False)
+        """
+        return any(path == p or (p.endswith("/") and path.startswith(p)) or path.startswith(p + ".")
+                   or path.startswith(p + "/") for p in self.paths)
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] == "http" and scope["method"] not in self.SAFE:
-            origin = _header(scope, b"origin")
-            if origin is not None and not self._same_site(origin, _header(scope, b"host")) \
-                    and origin.rstrip("/").lower() not in self.allowed:
-                await _plain(send, 403, f"cross-site {scope['method']} from Origin {origin} refused "
-                                        "(only same-origin pages and configured origins may POST)")
-                return
-        await self.app(scope, receive, send)
+        if scope["type"] != "http" or not self.covers(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] == "OPTIONS":
+            methods = "GET, HEAD, POST, OPTIONS" if scope["path"] in self.post_paths else "GET, HEAD, OPTIONS"
+            headers = [(k.decode(), v.decode()) for k, v in self.HEADERS]
+            headers += [("Allow", methods), ("Access-Control-Allow-Methods", methods),
+                        ("Access-Control-Allow-Headers", "Accept, Content-Type"), ("Access-Control-Max-Age", "600")]
+            await send({"type": "http.response.start", "status": 204,
+                        "headers": [(k.lower().encode(), v.encode()) for k, v in headers]})
+            await send({"type": "http.response.body", "body": b""})
+            return
 
-    @staticmethod
-    def _same_site(origin: str, host: str | None) -> bool:
-        try:
-            parts = urlsplit(origin)
-        except ValueError:
-            return False
-        return bool(parts.netloc) and host is not None and parts.netloc.lower() == host.strip().lower()
+        async def with_cors(event):
+            if event["type"] == "http.response.start":
+                event = {**event, "headers": _merged(event.get("headers", []), self.HEADERS)}
+            await send(event)
+
+        await self.app(scope, receive, with_cors)
+
+
+def _merged(headers, extra) -> list:
+    present = {k.lower() for k, _ in headers}
+    return list(headers) + [(k, v) for k, v in extra if k not in present]
 
 
 class _TooLarge(Exception):
@@ -201,7 +225,9 @@ class RateLimit:
 
 
 class SecurityHeaders:
-    """Headers every response carries (pages add their own Content-Security-Policy)."""
+    """Headers every response carries, errors included (pages add their own
+    Content-Security-Policy); the application puts it outside Starlette's own error handler,
+    so a 500 carries them too."""
 
     HEADERS = ((b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
                (b"referrer-policy", b"same-origin"))
@@ -216,9 +242,7 @@ class SecurityHeaders:
 
         async def with_headers(event):
             if event["type"] == "http.response.start":
-                present = {k.lower() for k, _ in event.get("headers", [])}
-                extra = [(k, v) for k, v in self.HEADERS if k not in present]
-                event = {**event, "headers": list(event.get("headers", [])) + extra}
+                event = {**event, "headers": _merged(event.get("headers", []), self.HEADERS)}
             await send(event)
 
         await self.app(scope, receive, with_headers)

@@ -37,8 +37,10 @@ def skip_or_fail(message: str) -> None:
 class LiveServer:
     """A uvicorn server for one ASGI app, in a thread, on a free loopback port."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app, **config) -> None:
         import uvicorn
+
+        from dlkg.serve.transport import uvicorn_config
 
         self.app = app
         self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -46,9 +48,8 @@ class LiveServer:
         self.socket.bind(("127.0.0.1", 0))
         self.port = self.socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, log_level="warning", lifespan="on", timeout_keep_alive=5,
-                                h11_max_incomplete_event_size=64 * 1024)
-        self.server = uvicorn.Server(config)
+        # The configuration dlkg serve runs with.
+        self.server = uvicorn.Server(uvicorn_config(app, log_level="warning", lifespan="on", **config))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]},
                                        name=f"uvicorn-{self.port}", daemon=True)
 
@@ -68,11 +69,49 @@ class LiveServer:
 
 
 @contextmanager
-def live_server(store=None, **options) -> Iterator[LiveServer]:
-    """A running ``dlkg serve`` app (no rate limit unless given)."""
+def live_server(store=None, *, read_timeout: float | None = None, **options) -> Iterator[LiveServer]:
+    """A running ``dlkg serve`` app (no rate limit unless given); ``read_timeout`` as
+    :func:`dlkg.serve.transport.uvicorn_config`'s."""
     options.setdefault("rate_limit", None)
-    server = LiveServer(create_app(store, **options)).start()
+    config = {} if read_timeout is None else {"read_timeout": read_timeout}
+    server = LiveServer(create_app(store, **options), **config).start()
     try:
         yield server
     finally:
         server.stop()
+
+
+@contextmanager
+def dlkg_serve(*args: str) -> Iterator[str]:
+    """A real ``dlkg serve`` process (the command line, uvicorn configured as shipped) on a
+    free loopback port; yields its base URL and stops it with Ctrl-C at the end."""
+    import signal
+    import subprocess
+    import sys
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "dlkg", "serve", "--port", str(port), *args], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=5)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"dlkg serve did not start: {process.stderr.read() if process.poll() else ''}")
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
