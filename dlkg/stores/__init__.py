@@ -130,6 +130,8 @@ def read_graphs(store: Store, *, graphs: Sequence[str] = (), union: bool = False
     if union:
         store.default_graphs = None  # type: ignore[attr-defined]
         return store
+    if not graphs and (store.holds_graph(ONTOLOGY_GRAPH) or store.holds_graph(DATA_GRAPH)):
+        return store  # the usual case, asked cheaply; listing the graphs is for the messages below
     named = store.named_graphs()
     listed = ", ".join(f"<{g}>" for g in sorted(named)[:5]) + (", ..." if len(named) > 5 else "")
     if graphs:
@@ -138,8 +140,6 @@ def read_graphs(store: Store, *, graphs: Sequence[str] = (), union: bool = False
             raise UsageError(f"the store holds no graph <{missing[0]}> (it holds: {listed or 'no named graph'})",
                              param="graph")
         store.default_graphs = tuple(graphs)  # type: ignore[attr-defined]
-        return store
-    if named & {ONTOLOGY_GRAPH, DATA_GRAPH}:
         return store
     from dlkg.catalogue import internal_queries
 

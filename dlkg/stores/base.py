@@ -183,6 +183,10 @@ class Store(ABC):
         result = internal_queries(__file__).run(self, "graph-count", graph=ox.NamedNode(graph))
         return int(result.rows[0][0].value)
 
+    def holds_graph(self, graph: str) -> bool:
+        """Whether a named graph holds any triple (one ASK: cheap whatever its size)."""
+        return bool(internal_queries(__file__).run(self, "graph-holds-triples", graph=ox.NamedNode(graph)).boolean)
+
     def named_graphs(self) -> frozenset[str]:
         """The IRIs of the store's named graphs."""
         result = internal_queries(__file__).run(self, "named-graphs")

@@ -327,9 +327,18 @@ class RemoteStore(Store):
                 self._gsp_products = _products(answer.headers)
         return self._gsp_products
 
+    def holds_graph(self, graph: str) -> bool:
+        return bool(self._internal("graph-holds-triples", graph=ox.NamedNode(graph)).boolean)
+
     def is_empty(self, graph: ox.NamedNode) -> bool:
         """Whether the graph holds no triple (one ASK: cheap whatever the graph's size)."""
-        return not self._internal("graph-is-empty", graph=graph).boolean
+        return not self.holds_graph(graph.value)
+
+    def named_graphs(self) -> frozenset[str]:
+        # Over the whole store: with dlkg's graphs as default-graph-uri the protocol's dataset
+        # has no named graphs at all.
+        return frozenset(row[0].value for row in self._internal("named-graphs").rows
+                         if isinstance(row[0], ox.NamedNode))
 
     def _internal(self, name: str, **graphs: ox.NamedNode) -> QueryResult:
         """One of the stores' internal queries, run over the whole store (no default graphs:
