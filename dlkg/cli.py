@@ -108,13 +108,14 @@ def _open(store: str | None, **options: Any):
     return open_store(store, **options)
 
 
-def _read(store: str | None, graphs: tuple[str, ...] = (), union: bool = False):
+def _read(store: str | None, graphs: tuple[str, ...] = (), union: bool = False, *, timeout: float | None = None):
     """Open a store to read it: refused if it does not exist (never created), read read-only
     while `dlkg serve` holds it, refused if it holds none of dlkg's graphs unless ``graphs``
-    or ``union`` say what to read instead."""
+    or ``union`` say what to read instead. ``timeout`` bounds every request to a remote store,
+    the check of its graphs included."""
     from dlkg.stores import read_graphs
 
-    opened = _open(store, read_only=True)
+    opened = _open(store, read_only=True, timeout=timeout)
     if store is None and not graphs and not union:
         return opened  # the packaged graph: dlkg's graphs, nothing to check (start-up time)
     return read_graphs(opened, graphs=graphs, union=union)
@@ -264,7 +265,7 @@ def query_command(name: str, params: tuple[str, ...], store: str | None, graphs:
     """Run the canned query NAME (see 'dlkg queries')."""
     from dlkg.query import run_canned
 
-    _emit(run_canned(name, _parse_params(params), store=_read(store, graphs, union), timeout=timeout), fmt, output)
+    _emit(run_canned(name, _parse_params(params), store=_read(store, graphs, union, timeout=timeout), timeout=timeout), fmt, output)
 
 
 @main.command()
@@ -298,7 +299,8 @@ def sparql(query: str | None, file: str | None, allow_service: bool, max_rows: i
             raise InputError(err.strerror or str(err), path=file) from None
     from dlkg.query import DEFAULT_TIMEOUT
 
-    _emit(run_sparql(query, store=_read(store, graphs, union), timeout=timeout or DEFAULT_TIMEOUT, max_rows=max_rows,
+    _emit(run_sparql(query, store=_read(store, graphs, union, timeout=timeout or DEFAULT_TIMEOUT),
+                     timeout=timeout or DEFAULT_TIMEOUT, max_rows=max_rows,
                      allow_service=allow_service), fmt, output)
 
 
@@ -318,7 +320,7 @@ def find(store: str | None, graphs: tuple[str, ...], union: bool, fmt: str | Non
     """Find frameworks by facets; every option given must hold. Values match labels, any case."""
     from dlkg.find import find as run
 
-    _emit(run(store=_read(store, graphs, union), timeout=timeout, **facets), fmt, output)
+    _emit(run(store=_read(store, graphs, union, timeout=timeout), timeout=timeout, **facets), fmt, output)
 
 
 @main.command()

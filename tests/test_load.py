@@ -71,8 +71,9 @@ def test_cli_append_into_a_loaded_graph_exits_0_verified(tmp_path, file_counts):
     appended = run_dlkg("load", str(extra), "--into", store, "--graph", graph, "--append")
     assert appended.returncode == 0, appended.stderr
     assert "loaded 2 triples" in appended.stdout and "read-back: verified" in appended.stdout, appended.stdout
-    answer = run_dlkg("sparql", f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", "--store", store,
+    answer = run_dlkg("sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--store", store, "--graph", graph,
                       "--format", "csv")
+    assert answer.returncode == 0, answer.stderr
     assert answer.stdout.splitlines()[1] == str(file_counts[DATA_GRAPH] + 2)  # counted by rdflib
 
 

@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
-import time
 
 import httpx
 import pytest
-from serve_support import ROOT, dlkg_serve, skip_or_fail
+from serve_support import ROOT, dlkg_serve, packaged_triples, skip_or_fail
 
 COMUNICA = ROOT / "tests" / "js" / "node_modules" / ".bin" / "comunica-sparql"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-#: Triples of the packaged graph (issue 13: "the graph has 2,821 triples").
-TOTAL = 2821
+#: Triples of the packaged graph (issue 13 counted 2,821 before the prose sources and labels were added).
+TOTAL = packaged_triples()
 
 
 @pytest.fixture(scope="module")
@@ -54,36 +52,18 @@ def test_sparql_source(endpoint):
 
 @pytest.fixture(scope="module")
 def stars_endpoint(tmp_path_factory):
-    """An Oxigraph server on other data: made-up popularity figures for two frameworks."""
-    oxigraph = shutil.which("oxigraph", path=str(ROOT / ".venv" / "bin")) or shutil.which("oxigraph")
-    if oxigraph is None:
+    """An Oxigraph server (tests/support/servers.py) on other data: made-up popularity figures
+    for two frameworks, in its default graph."""
+    from tests.support.servers import have_oxigraph, oxigraph_server
+
+    if not have_oxigraph():
         skip_or_fail("the oxigraph server is not installed (pip install -e '.[test]')")
-    folder = tmp_path_factory.mktemp("stars")
-    data = folder / "stars.ttl"
-    data.write_text("<https://w3id.org/dlkg/resource/Caffe> <http://example.org/stars> 30000 .\n"
-                    "<https://w3id.org/dlkg/resource/Torch> <http://example.org/stars> 9000 .\n")
-    subprocess.run([oxigraph, "load", "--location", str(folder / "store"), "--file", str(data)], check=True,
-                   capture_output=True, timeout=60)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen([oxigraph, "serve-read-only", "--location", str(folder / "store"),
-                               "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(url, params={"query": "ASK {}"}, timeout=5)
-                break
-            except httpx.TransportError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("the oxigraph server did not start")
-                time.sleep(0.1)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(10)
+    with oxigraph_server(tmp_path_factory.mktemp("stars"), in_memory=True) as server:
+        loaded = httpx.post(f"{server.gsp_url}?default", headers={"Content-Type": "text/turtle"},
+                            content="<https://w3id.org/dlkg/resource/Caffe> <http://example.org/stars> 30000 .\n"
+                                    "<https://w3id.org/dlkg/resource/Torch> <http://example.org/stars> 9000 .\n")
+        assert loaded.status_code in (200, 201, 204), loaded.text
+        yield server.query_url
 
 
 def test_federation_with_another_endpoint(endpoint, stars_endpoint):
