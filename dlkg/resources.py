@@ -3,9 +3,9 @@
 In a wheel they sit inside the package (``dlkg/_files/``); in a source checkout they are the
 plain top-level folders ``ontology/``, ``data/`` and ``queries/``.
 
->>> ONTOLOGY_FILE.name, DATA_FILE.name
-('dlkg.ttl', 'frameworks.ttl')
->>> ONTOLOGY_FILE.is_file() and DATA_FILE.is_file() and SHAPES_FILE.is_file()
+>>> ONTOLOGY_FILE.name, DATA_FILE.name, CURRENT_FILE.name
+('dlkg.ttl', 'frameworks.ttl', 'current.ttl')
+>>> ONTOLOGY_FILE.is_file() and DATA_FILE.is_file() and CURRENT_FILE.is_file() and SHAPES_FILE.is_file()
 True
 """
 
@@ -20,9 +20,11 @@ __all__ = [
     "SHAPES_FILE",
     "QC_DIR",
     "DATA_FILE",
+    "CURRENT_FILE",
     "QUERIES_DIR",
     "ONTOLOGY_GRAPH",
     "DATA_GRAPH",
+    "CURRENT_GRAPH",
     "ONTOLOGY_IRI",
     "DLKG",
     "RES",
@@ -42,6 +44,8 @@ ONTOLOGY_FILE: Path = ONTOLOGY_DIR / "dlkg.ttl"
 SHAPES_FILE: Path = ONTOLOGY_DIR / "shapes.ttl"
 QC_DIR: Path = ONTOLOGY_DIR / "qc"
 DATA_FILE: Path = ROOT / "data" / "frameworks.ttl"
+#: The current view (facts read from public pages), beside the book's view in DATA_FILE.
+CURRENT_FILE: Path = ROOT / "data" / "current.ttl"
 QUERIES_DIR: Path = ROOT / "queries"
 
 ONTOLOGY_IRI = "https://w3id.org/dlkg/ontology"
@@ -50,3 +54,5 @@ RES = "https://w3id.org/dlkg/resource/"
 #: Named graphs the ontology and the data are loaded into (documented in the README).
 ONTOLOGY_GRAPH = "https://w3id.org/dlkg/graph/ontology"
 DATA_GRAPH = "https://w3id.org/dlkg/graph/data"
+#: The named graph of the current view; it is queried with the ontology, without DATA_GRAPH.
+CURRENT_GRAPH = "https://w3id.org/dlkg/graph/current"

@@ -9,7 +9,7 @@ import pytest
 
 from dlkg import rdf
 from dlkg.errors import InputError
-from dlkg.resources import DATA_FILE, ONTOLOGY_FILE
+from dlkg.resources import CURRENT_FILE, DATA_FILE, ONTOLOGY_FILE
 from dlkg.stores.oxigraph import run_query
 from dlkg.validate import qc_checks, validate
 from tests.conftest import TEST_DATA, run_dlkg
@@ -19,6 +19,11 @@ INVALID = TEST_DATA / "invalid"
 
 def test_packaged_graph_conforms():
     report = validate(reason=True)
+    assert report.conforms, [str(p) for p in report.problems]
+
+
+def test_current_view_conforms():
+    report = validate([CURRENT_FILE], reason=True)
     assert report.conforms, [str(p) for p in report.problems]
 
 
@@ -38,6 +43,7 @@ def _store(*paths: Path) -> ox.Store:
 def test_check_fires_on_its_fixture_only(check):
     query = qc_checks()[check]
     assert run_query(_store(ONTOLOGY_FILE, DATA_FILE), query).rows == ()
+    assert run_query(_store(ONTOLOGY_FILE, CURRENT_FILE), query).rows == ()
     rows = run_query(_store(ONTOLOGY_FILE, INVALID / f"{check}.ttl"), query).rows
     assert rows, f"{check} did not fire on its fixture"
     assert len(rows[0]) == 3
