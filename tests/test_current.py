@@ -133,9 +133,9 @@ def test_book_row_still_needs_every_cell(tmp_path):
     path = tmp_path / "frameworks.ttl"
     text = DATA_FILE.read_text(encoding="utf-8").replace("        res:Theano-PretrainedModels ,\n", "", 1)
     path.write_text(text, encoding="utf-8")
-    messages = {(p.focus.rsplit("/", 1)[-1], p.message.split(" (")[0]) for p in validate([path], reason=False).problems}
-    assert ("Theano", "a row of a table has at most one capability statement per capability column, "
-                      "and a row of the table as printed exactly one") in messages
+    messages = [p.message for p in validate([path], reason=False).problems if p.focus.rsplit("/", 1)[-1] == "Theano"]
+    assert any("a row of a table has at most one capability statement per capability column, "
+               "and a row of the table as printed exactly one" in message for message in messages), messages
 
 
 @pytest.mark.parametrize("framework, column, expected", [
