@@ -49,9 +49,18 @@ def local_path(iri: str) -> str | None:
     ('/resource/Caffe', '/ontology#Framework')
     >>> local_path("http://www.w3.org/2002/07/owl#Class") is None
     True
+
+    A rest that would make the path leave the server (``//host/x`` is a link to another
+    host; a backslash is read as a slash by browsers) is no local path:
+
+    >>> local_path("https://w3id.org/dlkg//evil.example/x") is None
+    True
     """
     if iri.startswith(W3ID):
-        return "/" + iri[len(W3ID):]
+        rest = iri[len(W3ID):]
+        if rest.startswith(("/", "\\")) or "\\" in rest:
+            return None
+        return "/" + rest
     return None
 
 

@@ -177,6 +177,25 @@ def test_hostile_iris_and_literals_are_not_links_or_markup(tmp_path):
         assert 'href="javascript:' not in page.text
 
 
+def test_an_iri_with_a_double_slash_links_to_itself_not_to_another_host(tmp_path):
+    """Issue 13, item 15: https://w3id.org/dlkg//evil.example/x rendered as the
+    protocol-relative link //evil.example/x (another host); now it links to the absolute IRI."""
+    import pyoxigraph as ox
+    from serve_support import live_server
+
+    from dlkg.stores import MemoryStore
+
+    data = tmp_path / "double-slash.nt"
+    data.write_text('<https://w3id.org/dlkg/resource/X> <http://example.org/see> <https://w3id.org/dlkg//evil.example/x> .\n',
+                    encoding="utf-8")
+    store = MemoryStore(files=[(data, ox.NamedNode("https://w3id.org/dlkg/graph/data"))])
+    with live_server(store) as running:
+        page = httpx.get(f"{running.url}/page/X", params={"lang": "en"})
+        assert page.status_code == 200
+        assert 'href="//' not in page.text
+        assert 'href="https://w3id.org/dlkg//evil.example/x"' in page.text
+
+
 def test_keras_page_says_its_weaknesses_are_lost_not_absent(base_url):
     # READING.md: 14.2.3 Keras keeps three strengths; the rest of the section is lost.
     import httpx
