@@ -79,6 +79,12 @@ def _serve(conn, handler: Callable[..., Any], setup: Callable[[], None] | None, 
     # Ctrl-C in a terminal reaches the whole process group: the parent decides, not the worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # A worker past its memory cap is aborted by the engine (Rust aborts when an allocation
+    # fails); the parent reports that as one line, so an inherited faulthandler (pytest turns it
+    # on) would only add a "Fatal Python error" dump of a death that is expected.
+    import faulthandler
+
+    faulthandler.disable()
     _die_with_parent(parent)
     if setup is not None:
         setup()
