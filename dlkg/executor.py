@@ -31,10 +31,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
-from typing import Any
+
+TYPE_CHECKING = False  # typing itself costs start-up time (dlkg/_lazy.py: type-only names)
+if TYPE_CHECKING:
+    from typing import Any
 
 from dlkg.errors import DlkgError, QueryError, QueryTimeout
-from dlkg.guard import check_query
 from dlkg.resources import DATA_GRAPH, ONTOLOGY_GRAPH
 from dlkg.sparql import Term
 from dlkg.stores.base import Dataset, QueryResult, Store
@@ -123,6 +125,8 @@ class QueryExecutor:
         if isinstance(query, CheckedQuery):
             return query
         if self.guard:
+            from dlkg.guard import check_query  # only users' queries: canned ones are vetted
+
             check_query(query, allow_service=self.allow_service, allowed_graphs=self.local_graphs)
         return CheckedQuery(query)
 

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import gc
 import itertools
 import re
-import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from dlkg import rdf
 from dlkg.errors import InputError, QueryError, StoreError
 from dlkg.resources import DATA_FILE, DATA_GRAPH, ONTOLOGY_FILE, ONTOLOGY_GRAPH
 from dlkg.sparql import Term, bind_values
 from dlkg.stores.base import Dataset, QueryResult, Store, result_from_pyoxigraph
-from dlkg.stores.folder import StoreFolder
 
 __all__ = ["MemoryStore", "OxigraphStore", "StagedVersion", "run_query", "packaged_files", "LOAD_BATCH"]
 
@@ -142,6 +138,8 @@ class MemoryStore(_PyoxigraphStore):
             for path, graph in packaged_files():
                 store.load(path=path, format=ox.RdfFormat.TURTLE, to_graph=graph)
         else:
+            from dlkg import rdf  # files of the caller's: read the careful way (the packaged ones are ours)
+
             store.extend(rdf.read_quads(files))
         super().__init__(store)
 
@@ -168,6 +166,8 @@ class OxigraphStore(_PyoxigraphStore):
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
+        from dlkg.stores.folder import StoreFolder  # a folder store only: not on the packaged graph's path
+
         self._folder = StoreFolder(self.path, read_only=read_only)
         try:
             if self._folder.shared:
@@ -286,12 +286,16 @@ class OxigraphStore(_PyoxigraphStore):
                 if isinstance(graph, ox.NamedNode):
                     target.add_graph(graph)  # keep empty named graphs too
         finally:
+            import shutil
+
             shutil.rmtree(scratch, ignore_errors=True)
 
     def close(self) -> None:
         if self._store is not None and not self._folder.shared:
             self._store.flush()
         self._store = None  # type: ignore[assignment]
+        import gc
+
         gc.collect()  # pyoxigraph closes the database only when its Store object is collected
         self._folder.close()
 
