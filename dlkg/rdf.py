@@ -134,7 +134,7 @@ def parse(path: str | Path, *, format: ox.RdfFormat | None = None,
             if isinstance(q.graph_name, ox.DefaultGraph) else q for q in quads]
 
 
-def stream(path: Path, fmt: ox.RdfFormat, *, progress: str | None = None) -> Iterator[ox.Quad]:
+def stream(path: Path, fmt: ox.RdfFormat, *, progress: str | None = None, literal_cap: bool = True) -> Iterator[ox.Quad]:
     """The one way dlkg reads an RDF file (after :func:`check_file`): one streaming parser,
     relative IRIs against the file, blank nodes renamed (a label names one node within the
     file, never a node of another file or of an earlier load), literals over the cap refused,
@@ -145,12 +145,14 @@ def stream(path: Path, fmt: ox.RdfFormat, *, progress: str | None = None) -> Ite
         path: The file.
         fmt: Its format.
         progress: A label for a progress bar over the file's bytes (on a terminal).
+        literal_cap: Refuse literals over :data:`MAX_LITERAL_CHARS` (off only to read again
+            a file that was read with it already).
     """
     from dlkg.progress import reading
 
     with parse_errors(path), reading(path, label=progress or path.name, show=None if progress else False) as handle:
         quads = ox.parse(input=handle, format=fmt, base_iri=base_iri(path), rename_blank_nodes=True)
-        yield from check_literals(quads, path)
+        yield from check_literals(quads, path) if literal_cap else quads
 
 
 def read_quads(files: Iterable[tuple[str | Path, ox.NamedNode | None]]) -> Iterator[ox.Quad]:

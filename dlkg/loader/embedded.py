@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator, Sequence
-
-import pyoxigraph as ox
+from collections.abc import Sequence
 
 from dlkg.errors import CheckFailed
 from dlkg.loader.sources import Source
@@ -80,15 +78,16 @@ def load_embedded(store: OxigraphStore, plan: Sequence[tuple[str, Sequence[Sourc
 def _load_graph(staged: StagedVersion, graph: str, files: Sequence[Source], *, replace: bool, before: int,
                 start: float, batch_size: int, where: str) -> LoadReport:
     check = None if replace else f"{_CHECK}{uuid.uuid4()}"
-    tally = [0]
+    parsed = 0
     for source in files:
-        staged.write([graph] if check is None else [graph, check], _counted(source, tally), batch_size=batch_size)
+        parsed += staged.write([graph] if check is None else [graph, check],
+                               source.triples(progress=f"loading {source.path.name}"), batch_size=batch_size)
     loaded = time.perf_counter()
     method = staged.method + ("" if replace else "+append")
     checked = check or graph
     stored = staged.count(checked)
     digest = None
-    if stored <= DIGEST_LIMIT and tally[0] <= DIGEST_LIMIT:
+    if stored <= DIGEST_LIMIT and parsed <= DIGEST_LIMIT:
         digest = matches_sources(staged.read_back_jobs(checked, stored), files, where=where)
     if check is not None:
         total = staged.count(graph)
@@ -96,14 +95,8 @@ def _load_graph(staged: StagedVersion, graph: str, files: Sequence[Source], *, r
         if not within:
             digest = False
         elif digest is None:
-            digest = None if stored == tally[0] else False
+            digest = None if stored == parsed else False
         staged.clear(check)
         stored = total
-    return LoadReport(graph, tally[0], stored, loaded - start, method, same_digest=digest,
+    return LoadReport(graph, parsed, stored, loaded - start, method, same_digest=digest,
                       verify_seconds=time.perf_counter() - loaded, appended=not replace)
-
-
-def _counted(source: Source, tally: list[int]) -> Iterator[ox.Quad]:
-    for quad in source.triples(progress=f"loading {source.path.name}"):
-        tally[0] += 1
-        yield quad

@@ -65,8 +65,9 @@ class Source:
 
     def ntriples(self) -> bytes:
         """The file as N-Triples written by Oxigraph, from a fresh parse (the independent side
-        of a load's read-back check)."""
-        return ox.serialize(self.triples(), format=ox.RdfFormat.N_QUADS) or b""
+        of a load's read-back check; the load already applied the literal cap)."""
+        quads = rdf.stream(self.path, self.format, literal_cap=False)
+        return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
 
     def write_ntriples(self, handle, *, progress: str | None = None) -> int:
         """Write the file's triples as N-Triples (Oxigraph's writer) to a binary handle; the count."""

@@ -312,16 +312,24 @@ class StagedVersion:
     def __init__(self, store: ox.Store, path: Path, method: str) -> None:
         self.store, self.path, self.method = store, path, method
 
-    def write(self, graphs: Sequence[str], triples: Iterable[ox.Quad], *, batch_size: int = LOAD_BATCH) -> None:
+    def write(self, graphs: Sequence[str], triples: Iterable[ox.Quad], *, batch_size: int = LOAD_BATCH) -> int:
         """Write triples into each of ``graphs`` with Oxigraph's bulk loader, ``batch_size``
-        quads per call, so memory stays bounded by a batch. Errors the triples raise while
-        they are read (a parse error) come out as they are; the store's own are ``OSError``."""
+        quads per call, so memory stays bounded by a batch; the number of triples read. Errors
+        the triples raise while they are read (a parse error) come out as they are; the
+        store's own are ``OSError``."""
+        counter = itertools.count()
+        counted = (triple for triple, _ in zip(triples, counter))  # zip counts in C, per triple
         names = [ox.NamedNode(g) for g in graphs]
-        quads = (ox.Quad(t.subject, t.predicate, t.object, g) for t in triples for g in names)
+        if len(names) == 1:  # the usual case, without an inner loop per triple
+            graph = names[0]
+            quads = (ox.Quad(t.subject, t.predicate, t.object, graph) for t in counted)
+        else:
+            quads = (ox.Quad(t.subject, t.predicate, t.object, g) for t in counted for g in names)
         # bulk_extend pulls quads lazily and writes them when its input ends: one call per
         # batch bounds the memory by Oxigraph's copy of a batch (no Python list of it).
         while (first := next(quads, None)) is not None:
             self.store.bulk_extend(itertools.chain((first,), itertools.islice(quads, batch_size - 1)))
+        return next(counter)
 
     def count(self, graph: str) -> int:
         """How many triples a graph of this version holds."""
