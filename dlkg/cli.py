@@ -418,5 +418,24 @@ def serve(store: str | None, host: str, port: int, allowed_hosts: tuple[str, ...
         rate_limit=limit, workers=workers)
 
 
+@main.command()
+@click.option("--from", "source", type=click.Choice(["2018", "current"]), default="2018", show_default=True,
+              help="The view to compare from: 2018 (the book's) or current.")
+@click.option("--to", "target", type=click.Choice(["2018", "current"]), default="current", show_default=True,
+              help="The view to compare to.")
+@click.option("--format", "fmt", type=click.Choice(["md", "csv", "json"]), default="md", show_default=True)
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of labels, support levels and the Markdown headers.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
+@handles_errors
+def diff(source: str, target: str, fmt: str, lang: str, output: str | None) -> None:
+    """What changed between two views, cell by cell, with the sources on both sides."""
+    from dlkg.diff import diff_views, render_diff
+    from dlkg.output import write_output
+
+    changes = diff_views(source=source, target=target, lang=lang)
+    write_output(render_diff(changes, fmt, lang=lang, source=source, target=target), output)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
