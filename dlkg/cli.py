@@ -191,7 +191,8 @@ def table(lang: str, fmt: str, output: str | None, store: str | None, graphs: tu
 @click.option("--graph", type=click.Choice(["ontology", "data", "all"]), default="all", show_default=True)
 @click.option("--inferred", is_flag=True, help="Add what the OWL reasoner (HermiT) infers.")
 @click.option("--frame", is_flag=True, help="JSON-LD: one nested object per framework (JSON-LD 1.1 Framing).")
-@click.option("--profile", type=click.Choice(["schema"]), help="schema: frameworks as schema.org SoftwareApplications.")
+@click.option("--profile", type=click.Choice(["schema", "datacube"]),
+              help="schema: frameworks as schema.org SoftwareApplications; datacube: the table as a W3C RDF Data Cube.")
 @click.option("--context", type=click.Choice(["embed", "url"]), default="embed", show_default=True,
               help="JSON-LD: embed the context (self-contained: any JSON-LD processor expands it offline), "
                    "or name its published URL.")

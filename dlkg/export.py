@@ -37,7 +37,7 @@ __all__ = ["EXPORT_FORMATS", "CONTEXT_MODES", "write_rdf", "GRAPHS", "PROFILES",
 EXPORT_FORMATS: tuple[str, ...] = ("jsonld", "turtle", "nt", "nq", "trig", "rdfxml")
 GRAPHS: dict[str, tuple[str, ...]] = {"ontology": (ONTOLOGY_GRAPH,), "data": (DATA_GRAPH,),
                                       "all": (ONTOLOGY_GRAPH, DATA_GRAPH)}
-PROFILES = ("schema",)
+PROFILES = ("schema", "datacube")
 #: How a JSON-LD export gives its context: ``embed`` (the context object itself, the default)
 #: or ``url`` (the published context IRI).
 CONTEXT_MODES = ("embed", "url")
@@ -123,7 +123,8 @@ def export_graph(*, format: str = "turtle", graph: str = "all", inferred: bool =
         graph: ``ontology``, ``data`` or ``all``.
         inferred: Add what the OWL reasoner infers (into the data graph).
         frame: JSON-LD only: nest one object per framework (data graph).
-        profile: ``schema``: schema.org SoftwareApplications (JSON-LD or any other format).
+        profile: ``schema``: schema.org SoftwareApplications (JSON-LD or any other format);
+            ``datacube``: Table 14.1 as a W3C RDF Data Cube (:mod:`dlkg.datacube`).
         context: JSON-LD: ``embed`` the context in the document (self-contained: expands
             with no document loader) or name its published ``url``. The schema.org profile's
             small context is always embedded.
@@ -149,6 +150,10 @@ def export_graph(*, format: str = "turtle", graph: str = "all", inferred: bool =
     quads = export_quads(graph=graph, inferred=inferred, store=store)
     if profile == "schema":
         quads = schema_profile(quads)
+    elif profile == "datacube":
+        from dlkg.datacube import datacube_profile
+
+        quads = datacube_profile(quads)  # the packaged graphs are the book's view
     quads = canonical_quads(quads)
     if format == "jsonld":
         triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
