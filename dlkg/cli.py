@@ -101,12 +101,6 @@ def _emit(result, fmt: str | None, output: str | None, store=None) -> None:
     write_output(data, output)
 
 
-def _book():
-    from dlkg.timeviews import BOOK
-
-    return BOOK
-
-
 def view_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """``--view NAME`` and ``--as-of DATE``: read a dated view of the graph (default: the book's)."""
     command = click.option("--as-of", "as_of", metavar="DATE",
@@ -227,20 +221,16 @@ def table(lang: str, fmt: str, output: str | None, store: str | None, graphs: tu
                    "or name its published URL.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
 @store_option
-@view_options
 @handles_errors
 def export(fmt: str | None, graph: str, inferred: bool, frame: bool, profile: str | None, context: str,
-           output: str | None, store: str | None, view: str | None, as_of: str | None) -> None:
+           output: str | None, store: str | None) -> None:
     """Export the graph as JSON-LD (compacted, framed or schema.org) or any RDF format."""
     from dlkg.export import export_graph
     from dlkg.output import write_output
 
     fmt = fmt or ("jsonld" if frame else "turtle")
-    read = _read(store, view=view, as_of=as_of) if store or view or as_of else None
-    data = export_graph(format=fmt, graph=graph, inferred=inferred, frame=frame, profile=profile,
-                        context=context, store=read)
-    click.echo((getattr(read, "view", None) or _book()).caption(), err=True)
-    write_output(data, output)
+    write_output(export_graph(format=fmt, graph=graph, inferred=inferred, frame=frame, profile=profile,
+                              context=context, store=_read(store) if store else None), output)
 
 
 @main.command()
