@@ -2,7 +2,7 @@
 web page (:func:`dlkg.views.framework_profile`), rendered for a terminal.
 
 >>> print(render_profile("keras").splitlines()[0])
-Keras
+Keras  [view: the book's view (2018)]
 """
 
 from __future__ import annotations

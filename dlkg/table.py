@@ -181,6 +181,6 @@ def _html(table: Table) -> str:
     body = "\n".join("<tr>" + "".join(f"<td>{marked(c.text, c.marker)}</td>" for c in row.cells) + "</tr>"
                      for row in table.rows)
     notes = "\n".join(f'<li id="footnote-{m}"><sup>{m}</sup> {esc(t)}</li>' for m, t in table.footnotes)
-    view = f"<br><small>{esc(table.view)}</small>" if table.view else ""
+    view = f"<br/><small>{esc(table.view)}</small>" if table.view else ""
     return (f"<table>\n<caption>{esc(table.title)}{view}</caption>\n<thead><tr>{head}</tr></thead>\n"
             f"<tbody>\n{body}\n</tbody>\n</table>\n<ol class=\"footnotes\">\n{notes}\n</ol>\n")
