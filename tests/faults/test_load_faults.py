@@ -62,9 +62,9 @@ SMALL_NT = (
 
 @pytest.fixture(scope="module")
 def packaged_digests() -> dict[str, str]:
-    """Digests of the packaged ontology and data graphs (from the in-memory store)."""
+    """Digests of the packaged ontology, data and current-view graphs (from the in-memory store)."""
     store = MemoryStore()
-    return {graph: graph_digest(store.graph_triples(graph)) for graph in (ONTOLOGY_GRAPH, DATA_GRAPH)}
+    return {graph: graph_digest(store.graph_triples(graph)) for graph in PACKAGED_COUNTS}
 
 
 def _prepare(target: StoreTarget) -> None:
