@@ -31,7 +31,7 @@ OPTION_NAMES: dict[str, str] = {
     "frame": "--frame", "params": "--param", "update_url": "--update-url", "host": "--host",
     "interface": "--interface", "platform": "--platform", "language": "--language", "developer": "--developer",
     "supports": "--supports", "lacks": "--lacks", "repair": "--repair", "union": "--union",
-    "context": "--context",
+    "context": "--context", "view": "--view", "as_of": "--as-of",
 }
 VERB_OPTION_NAMES: dict[str, dict[str, str]] = {"load": {"store": "--into"}}
 
@@ -86,12 +86,27 @@ def result_options(command: Callable[..., Any]) -> Callable[..., Any]:
                              "md; turtle, nt, jsonld, rdfxml for CONSTRUCT/DESCRIBE.")(command)
 
 
-def _emit(result, fmt: str | None, output: str | None) -> None:
+def _emit(result, fmt: str | None, output: str | None, store=None) -> None:
+    """Write a result, saying which view it is of (the store's; the book's by default)."""
     from dlkg.output import write_output
-    from dlkg.results import default_format, format_result
+    from dlkg.results import default_format, format_result, view_note
+    from dlkg.timeviews import BOOK
 
+    view = getattr(store, "view", None) or BOOK
     fmt = fmt or default_format(result, to_terminal=output is None and sys.stdout.isatty())
-    write_output(format_result(result, fmt), output)
+    data = format_result(result, fmt, view=view)
+    note = view_note(fmt, view)
+    if note:
+        click.echo(note, err=True)
+    write_output(data, output)
+
+
+def view_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--view NAME`` and ``--as-of DATE``: read a dated view of the graph (default: the book's)."""
+    command = click.option("--as-of", "as_of", metavar="DATE",
+                           help="Read the latest view dated on or before DATE (YYYY-MM-DD).")(command)
+    return click.option("--view", "view", type=click.Choice(["2018", "current"]), default=None,
+                        help="Read this view: 2018 (the book's, the default) or current (read from public pages).")(command)
 
 
 def graph_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -108,17 +123,23 @@ def _open(store: str | None, **options: Any):
     return open_store(store, **options)
 
 
-def _read(store: str | None, graphs: tuple[str, ...] = (), union: bool = False, *, timeout: float | None = None):
+def _read(store: str | None, graphs: tuple[str, ...] = (), union: bool = False, *, timeout: float | None = None,
+          view: str | None = None, as_of: str | None = None):
     """Open a store to read it: refused if it does not exist (never created), read read-only
     while `dlkg serve` holds it, refused if it holds none of dlkg's graphs unless ``graphs``
-    or ``union`` say what to read instead. ``timeout`` bounds every request to a remote store,
-    the check of its graphs included."""
+    or ``union`` say what to read instead; pointed at the view ``view`` / ``as_of`` name.
+    ``timeout`` bounds every request to a remote store, the check of its graphs included."""
     from dlkg.stores import read_graphs
 
+    chosen = None
+    if view is not None or as_of is not None:
+        from dlkg.timeviews import resolve
+
+        chosen = resolve(view, as_of)
     opened = _open(store, read_only=True, timeout=timeout)
-    if store is None and not graphs and not union:
+    if store is None and not graphs and not union and chosen is None:
         return opened  # the packaged graph: dlkg's graphs, nothing to check (start-up time)
-    return read_graphs(opened, graphs=graphs, union=union)
+    return read_graphs(opened, graphs=graphs, union=union, view=chosen)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -176,13 +197,16 @@ def reason(output: str | None, fmt: str) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
 @store_option
 @graph_options
+@view_options
 @handles_errors
-def table(lang: str, fmt: str, output: str | None, store: str | None, graphs: tuple[str, ...], union: bool) -> None:
-    """Rebuild Table 14.1 from the graph, by SPARQL."""
+def table(lang: str, fmt: str, output: str | None, store: str | None, graphs: tuple[str, ...], union: bool,
+          view: str | None, as_of: str | None) -> None:
+    """Rebuild Table 14.1 from the graph, by SPARQL (of the book's view, or another)."""
     from dlkg.output import write_output
     from dlkg.table import build_table, render
 
-    write_output(render(build_table(lang=lang, store=_read(store, graphs, union)), fmt), output)
+    write_output(render(build_table(lang=lang, store=_read(store, graphs, union, view=view, as_of=as_of)), fmt),
+                 output)
 
 
 @main.command()
@@ -259,14 +283,17 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter value (repeatable).")
 @store_option
 @graph_options
+@view_options
 @result_options
 @handles_errors
 def query_command(name: str, params: tuple[str, ...], store: str | None, graphs: tuple[str, ...], union: bool,
-                  fmt: str | None, output: str | None, timeout: float | None) -> None:
-    """Run the canned query NAME (see 'dlkg queries')."""
+                  view: str | None, as_of: str | None, fmt: str | None, output: str | None,
+                  timeout: float | None) -> None:
+    """Run the canned query NAME (see 'dlkg queries'); in the current view, with each row's sources."""
     from dlkg.query import run_canned
 
-    _emit(run_canned(name, _parse_params(params), store=_read(store, graphs, union, timeout=timeout), timeout=timeout), fmt, output)
+    read = _read(store, graphs, union, timeout=timeout, view=view, as_of=as_of)
+    _emit(run_canned(name, _parse_params(params), store=read, timeout=timeout), fmt, output, read)
 
 
 @main.command()
@@ -277,10 +304,12 @@ def query_command(name: str, params: tuple[str, ...], store: str | None, graphs:
               help="Refuse results with more rows (exit 1) rather than return part of them.")
 @store_option
 @graph_options
+@view_options
 @result_options
 @handles_errors
 def sparql(query: str | None, file: str | None, allow_service: bool, max_rows: int, store: str | None,
-           graphs: tuple[str, ...], union: bool, fmt: str | None, output: str | None, timeout: float | None) -> None:
+           graphs: tuple[str, ...], union: bool, view: str | None, as_of: str | None, fmt: str | None,
+           output: str | None, timeout: float | None) -> None:
     """Run any SELECT, ASK, CONSTRUCT or DESCRIBE query: QUERY, -f FILE, or - for stdin.
 
     User queries run under a time limit (--timeout, default 60 s) and a row cap (--max-rows).
@@ -300,9 +329,9 @@ def sparql(query: str | None, file: str | None, allow_service: bool, max_rows: i
             raise InputError(err.strerror or str(err), path=file) from None
     from dlkg.query import DEFAULT_TIMEOUT
 
-    _emit(run_sparql(query, store=_read(store, graphs, union, timeout=timeout or DEFAULT_TIMEOUT),
-                     timeout=timeout or DEFAULT_TIMEOUT, max_rows=max_rows,
-                     allow_service=allow_service), fmt, output)
+    read = _read(store, graphs, union, timeout=timeout or DEFAULT_TIMEOUT, view=view, as_of=as_of)
+    _emit(run_sparql(query, store=read, timeout=timeout or DEFAULT_TIMEOUT, max_rows=max_rows,
+                     allow_service=allow_service), fmt, output, read)
 
 
 @main.command()
@@ -314,27 +343,31 @@ def sparql(query: str | None, file: str | None, allow_service: bool, max_rows: i
 @click.option("--lacks", multiple=True, metavar="CAP", help="The source says it does not support CAP.")
 @store_option
 @graph_options
+@view_options
 @result_options
 @handles_errors
-def find(store: str | None, graphs: tuple[str, ...], union: bool, fmt: str | None, output: str | None,
-         timeout: float | None, **facets: tuple[str, ...]) -> None:
+def find(store: str | None, graphs: tuple[str, ...], union: bool, view: str | None, as_of: str | None,
+         fmt: str | None, output: str | None, timeout: float | None, **facets: tuple[str, ...]) -> None:
     """Find frameworks by facets; every option given must hold. Values match labels, any case."""
     from dlkg.find import find as run
 
-    _emit(run(store=_read(store, graphs, union, timeout=timeout), timeout=timeout, **facets), fmt, output)
+    read = _read(store, graphs, union, timeout=timeout, view=view, as_of=as_of)
+    _emit(run(store=read, timeout=timeout, **facets), fmt, output, read)
 
 
 @main.command()
 @click.argument("framework")
 @store_option
 @graph_options
+@view_options
 @handles_errors
-def show(framework: str, store: str | None, graphs: tuple[str, ...], union: bool) -> None:
-    """Show one framework's profile, strengths and weaknesses."""
+def show(framework: str, store: str | None, graphs: tuple[str, ...], union: bool, view: str | None,
+         as_of: str | None) -> None:
+    """Show one framework's profile, strengths and weaknesses (of the book's view, or another)."""
     from dlkg.output import write_output
     from dlkg.profile import render_profile
 
-    write_output(render_profile(framework, store=_read(store, graphs, union)))
+    write_output(render_profile(framework, store=_read(store, graphs, union, view=view, as_of=as_of)))
 
 
 @main.command()

@@ -57,7 +57,7 @@ def resolve(facet: str, value: str, store: Store) -> ox.NamedNode:
     return ox.NamedNode(matches[0])
 
 
-def find(*, store: Store | None = None, timeout: float | None = None, **facets: Sequence[str]) -> QueryResult:
+def find(*, store: Store | None = None, timeout: float | None = None, view=None, **facets: Sequence[str]) -> QueryResult:
     """Frameworks that match every given facet value.
 
     Args:
@@ -69,7 +69,9 @@ def find(*, store: Store | None = None, timeout: float | None = None, **facets: 
     Returns:
         Rows of ``framework`` (IRI) and ``label``, sorted by label.
     """
-    store = store or open_store()
+    from dlkg.query import read_view
+
+    store = read_view(store, view) or open_store()
     conditions = []
     for facet, values in sorted(facets.items()):
         if facet not in FACETS:

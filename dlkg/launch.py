@@ -39,13 +39,18 @@ def _answer(name: str, fmt: str | None) -> bool:
     from dlkg.errors import DlkgError
     from dlkg.output import write_output
     from dlkg.query import run_canned
-    from dlkg.results import default_format, format_result
+    from dlkg.results import default_format, format_result, view_note
+    from dlkg.timeviews import BOOK
 
     try:
         result = run_canned(name)
-        data = format_result(result, fmt or default_format(result, to_terminal=sys.stdout.isatty()))
+        fmt = fmt or default_format(result, to_terminal=sys.stdout.isatty())
+        data = format_result(result, fmt, view=BOOK)  # the packaged graph's default view
     except DlkgError:
         return False  # nothing printed yet: the full command runs it again and reports the error
+    note = view_note(fmt, BOOK)
+    if note:
+        print(note, file=sys.stderr)
     write_output(data)
     return True
 

@@ -2,7 +2,7 @@
 web page (:func:`dlkg.views.framework_profile`), rendered for a terminal.
 
 >>> print(render_profile("keras").splitlines()[0])
-Keras
+Keras  [view: the book's view (2018)]
 """
 
 from __future__ import annotations
@@ -52,17 +52,23 @@ def _capability_text(statement: dict) -> str:
     return "; ".join(parts)
 
 
-def render_profile(framework: str, *, store: Store | None = None) -> str:
+def render_profile(framework: str, *, store: Store | None = None, view=None) -> str:
     """The profile of a framework (named by label, any case) as plain text.
 
     Raises:
         UsageError: no such framework; the message lists the closest names.
     """
-    store = store or open_store()
+    from dlkg.query import read_view
+
+    store = read_view(store, view) or open_store()
     rows = _QUERIES.run(store, "framework-names").rows
     matches = [iri.value for iri, label in rows if label.value.casefold() == framework.casefold()]
     if not matches:
         names = [label.value for _, label in rows]
         close = difflib.get_close_matches(framework, names, n=3, cutoff=0.4) or names
         raise UsageError(f"unknown framework {framework!r}; known: {', '.join(close)}", path="FRAMEWORK")
-    return profile_text(views.framework_profile(store, matches[0], "en", labels=views.Labels(store)))
+    from dlkg.timeviews import BOOK
+
+    text = profile_text(views.framework_profile(store, matches[0], "en", labels=views.Labels(store)))
+    name, _, rest = text.partition("\n")
+    return f"{name}  [{(store.view or BOOK).caption()}]\n{rest}"  # the header says which view

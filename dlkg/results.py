@@ -21,7 +21,7 @@ from dlkg import formats
 from dlkg.errors import UsageError
 from dlkg.stores.base import QueryResult
 
-__all__ = ["SELECT_FORMATS", "GRAPH_FORMATS", "default_format", "format_result", "to_json"]
+__all__ = ["SELECT_FORMATS", "GRAPH_FORMATS", "default_format", "format_result", "to_json", "view_note"]
 
 #: Formats for SELECT and ASK results.
 SELECT_FORMATS: tuple[str, ...] = formats.names(*formats.ROW_KINDS)
@@ -45,12 +45,16 @@ def _term_json(term) -> dict:
                                         "predicate": _term_json(term.predicate), "object": _term_json(term.object)}}
 
 
-def to_json(result: QueryResult) -> bytes:
-    """SPARQL 1.1 Query Results JSON."""
+def to_json(result: QueryResult, *, links: tuple[str, ...] = ()) -> bytes:
+    """SPARQL 1.1 Query Results JSON; ``links`` go in the head's standard ``link`` member
+    (the view an answer is of: its IRI)."""
+    head: dict = {} if result.kind == "ask" else {"vars": list(result.variables)}
+    if links:
+        head["link"] = list(links)
     if result.kind == "ask":
-        doc = {"head": {}, "boolean": bool(result.boolean)}
+        doc = {"head": head, "boolean": bool(result.boolean)}
     else:
-        doc = {"head": {"vars": list(result.variables)},
+        doc = {"head": head,
                "results": {"bindings": [{name: _term_json(term) for name, term in zip(result.variables, row)
                                          if term is not None} for row in result.rows]}}
     return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
@@ -100,8 +104,31 @@ def default_format(result: QueryResult, *, to_terminal: bool) -> str:
     return "table" if to_terminal else "csv"
 
 
-def format_result(result: QueryResult, format: str) -> bytes:
+def view_note(format: str, view=None) -> str | None:
+    """The line for stderr saying which view an answer is of, for the formats with no place
+    for it (csv, tsv, xml and the RDF formats); None for table, md and json, which carry it.
+
+    >>> view_note("csv")
+    "view: the book's view (2018)"
+    >>> view_note("json") is None
+    True
+    """
+    if format in ("table", "md", "json"):
+        return None
+    from dlkg.timeviews import BOOK
+
+    return (view or BOOK).caption()
+
+
+def format_result(result: QueryResult, format: str, *, view=None) -> bytes:
     """The result in a named format.
+
+    Args:
+        result: The result.
+        format: A name of :mod:`dlkg.formats`.
+        view: The :class:`dlkg.timeviews.View` the answer is of, said in the answer where the
+            format has a place for it: a caption line over a table or md, the JSON head's
+            ``link``; None: say nothing (the other formats: :func:`view_note`).
 
     Raises:
         UsageError: the format does not fit the result (a table of triples, Turtle of rows).
@@ -114,12 +141,13 @@ def format_result(result: QueryResult, format: str) -> bytes:
         return write_rdf(result.triples, format)
     if format not in SELECT_FORMATS:
         raise _misfit(format, "SELECT/ASK", SELECT_FORMATS)
+    caption = (view.caption() + "\n\n").encode("utf-8") if view is not None else b""
     if format == "json":
-        return to_json(result)
+        return to_json(result, links=(view.iri,) if view is not None else ())
     if format == "md":
-        return _markdown(result)
+        return caption + _markdown(result)
     if format == "table":
-        return _table(result)
+        return caption + _table(result)
     parsed = ox.parse_query_results(to_json(result), format=ox.QueryResultsFormat.JSON)
     data = parsed.serialize(format=formats.FORMATS[format].results)
     return data if data.endswith(b"\n") else data + b"\n"

@@ -56,22 +56,27 @@ class Table:
     header_markers: list[str]
     rows: list[Row]
     footnotes: list[tuple[str, str]] = field(default_factory=list)
+    #: Which view the table is of, in the table's language (a line under the title).
+    view: str = ""
 
 
-def build_table(*, lang: str = "zh", store: Store | None = None) -> Table:
+def build_table(*, lang: str = "zh", store: Store | None = None, view=None) -> Table:
     """Rebuild Table 14.1 from the graph.
 
     Args:
         lang: ``zh`` for the source's headers and words (支持/不支持/提供/不提供), ``en`` for
             English headers and Yes/No.
         store: Where to read the graph; the packaged graph when omitted.
+        view: The dated view to read (:func:`dlkg.timeviews.resolve`); None: the store's.
 
     Raises:
         UsageError: an unknown language.
     """
     if lang not in LANGUAGES:
         raise UsageError(f"unknown language {lang!r} (known: {', '.join(LANGUAGES)})", param="lang")
-    store = store or open_store()
+    from dlkg.query import read_view
+
+    store = read_view(store, view) or open_store()
     import pyoxigraph as ox
 
     lang_term = ox.Literal(lang)
@@ -106,7 +111,10 @@ def build_table(*, lang: str = "zh", store: Store | None = None) -> Table:
     rows.sort(key=lambda r: row_position.get(r.framework, len(row_position) + 1))
 
     title_rows = _QUERIES.run(store, "table-title", lang=lang_term).rows
+    from dlkg.timeviews import BOOK
+
     return Table(
+        view=(store.view or BOOK).caption(lang),
         title=title_rows[0][0].value if title_rows else "",
         headers=[col[2].value for col in columns],
         header_markers=[col[6].value if col[6] else "" for col in columns],
@@ -144,7 +152,7 @@ def _marked(text: str, marker: str, escape=_md_escape) -> str:
 
 
 def _markdown(table: Table) -> str:
-    lines = [f"**{table.title}**", ""]
+    lines = [f"**{table.title}**", ""] + ([_md_escape(table.view), ""] if table.view else [])
     lines.append("| " + " | ".join(_marked(h, m) for h, m in zip(table.headers, table.header_markers)) + " |")
     lines.append("|" + "---|" * len(table.headers))
     for row in table.rows:
@@ -173,5 +181,6 @@ def _html(table: Table) -> str:
     body = "\n".join("<tr>" + "".join(f"<td>{marked(c.text, c.marker)}</td>" for c in row.cells) + "</tr>"
                      for row in table.rows)
     notes = "\n".join(f'<li id="footnote-{m}"><sup>{m}</sup> {esc(t)}</li>' for m, t in table.footnotes)
-    return (f"<table>\n<caption>{esc(table.title)}</caption>\n<thead><tr>{head}</tr></thead>\n"
+    view = f"<br/><small>{esc(table.view)}</small>" if table.view else ""
+    return (f"<table>\n<caption>{esc(table.title)}{view}</caption>\n<thead><tr>{head}</tr></thead>\n"
             f"<tbody>\n{body}\n</tbody>\n</table>\n<ol class=\"footnotes\">\n{notes}\n</ol>\n")

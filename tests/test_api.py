@@ -60,7 +60,7 @@ def test_load_then_query_an_embedded_store(tmp_path):
     store = dlkg.open_store(str(tmp_path / "kg"))
     try:
         reports = dlkg.load(store)
-        assert len(reports) == 2 and all(r.verified for r in reports)
+        assert len(reports) == 3 and all(r.verified for r in reports)  # ontology, book, current view
         assert dlkg.query("python-on-android", store=store).values("label") == ["Deeplearning4j", "MXNet"]
     finally:
         store.close()

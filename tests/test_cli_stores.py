@@ -106,8 +106,8 @@ def test_graph_reads_one_named_graph_and_names_what_is_missing(loaded: Path, tmp
     done = run_dlkg("query", "python-on-android", "--store", str(loaded), "--graph", "http://example.org/nope")
     assert done.returncode == 2
     assert done.stderr.startswith("dlkg: error: --graph: the store holds no graph <http://example.org/nope> "
-                                  "(it holds: <https://w3id.org/dlkg/graph/data>, "
-                                  "<https://w3id.org/dlkg/graph/ontology>)"), done.stderr
+                                  "(it holds: <https://w3id.org/dlkg/graph/current>, "
+                                  "<https://w3id.org/dlkg/graph/data>, <https://w3id.org/dlkg/graph/ontology>)"), done.stderr
     done = run_dlkg("query", "python-on-android", "--store", str(loaded), "--union", "--graph", "http://e/g")
     assert done.returncode == 2 and "--union: give named graphs or the union, not both" in done.stderr
 

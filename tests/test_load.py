@@ -22,9 +22,10 @@ FLAGSHIP = ["framework,label", "https://w3id.org/dlkg/resource/Deeplearning4j,De
 def file_counts():
     import rdflib
 
-    from dlkg.resources import ONTOLOGY_FILE
+    from dlkg.resources import CURRENT_FILE, CURRENT_GRAPH, ONTOLOGY_FILE
 
-    return {ONTOLOGY_GRAPH: len(rdflib.Graph().parse(ONTOLOGY_FILE)), DATA_GRAPH: len(rdflib.Graph().parse(DATA_FILE))}
+    return {ONTOLOGY_GRAPH: len(rdflib.Graph().parse(ONTOLOGY_FILE)), DATA_GRAPH: len(rdflib.Graph().parse(DATA_FILE)),
+            CURRENT_GRAPH: len(rdflib.Graph().parse(CURRENT_FILE))}
 
 
 def test_embedded_load_then_query(tmp_path, file_counts):
@@ -32,7 +33,8 @@ def test_embedded_load_then_query(tmp_path, file_counts):
     done = run_dlkg("load", "--into", str(folder))
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert len(lines) == 2 and all("read-back: verified (count and canonical digest)" in line for line in lines)
+    # the ontology, the book's view and the current view, each into its graph
+    assert len(lines) == 3 and all("read-back: verified (count and canonical digest)" in line for line in lines)
     assert f"loaded {file_counts[DATA_GRAPH]} triples into <{DATA_GRAPH}>" in done.stdout
     query = run_dlkg("query", "python-on-android", "--store", str(folder), cwd=tmp_path)
     assert query.returncode == 0, query.stderr
@@ -44,9 +46,9 @@ def test_embedded_load_twice_same_triples(tmp_path, file_counts):
     first = load(store)
     digest = graph_digest(store.graph_triples(ONTOLOGY_GRAPH))  # has blank nodes (OWL restrictions)
     second = load(store)
-    assert [r.stored for r in first] == [r.stored for r in second] == [file_counts[ONTOLOGY_GRAPH], file_counts[DATA_GRAPH]]
+    assert [r.stored for r in first] == [r.stored for r in second] == list(file_counts.values())
     assert graph_digest(store.graph_triples(ONTOLOGY_GRAPH)) == digest
-    assert sorted(g.value for g in store.native.named_graphs()) == sorted([DATA_GRAPH, ONTOLOGY_GRAPH])
+    assert sorted(g.value for g in store.native.named_graphs()) == sorted(file_counts)
 
 
 def test_append_adds_and_replace_swaps(tmp_path):
@@ -86,7 +88,7 @@ def test_dry_run_writes_nothing(tmp_path):
 
 
 def test_load_plan_and_usage_errors():
-    assert [g for g, _ in load_plan(None, None)] == [ONTOLOGY_GRAPH, DATA_GRAPH]
+    assert [g for g, _ in load_plan(None, None)] == [ONTOLOGY_GRAPH, DATA_GRAPH, "https://w3id.org/dlkg/graph/current"]
     with pytest.raises(UsageError, match="--graph IRI"):
         load_plan([DATA_FILE], None)
     with pytest.raises(UsageError, match="needs FILEs"):
@@ -120,7 +122,7 @@ def test_cli_load_into_server_then_every_reading_command(tmp_path, kind, file_co
             done = run_dlkg("load", "--into", url, env=env)
             assert done.returncode == 0, done.stderr
             assert f"loaded {file_counts[DATA_GRAPH]} triples into <{DATA_GRAPH}>" in done.stdout
-            assert done.stdout.count("read-back: verified (count and canonical digest)") == 2
+            assert done.stdout.count("read-back: verified (count and canonical digest)") == 3
         assert run_dlkg("query", "python-on-android", "--store", url).stdout.splitlines() == FLAGSHIP
         found = run_dlkg("find", "--interface", "Python", "--platform", "Android", "--store", url, "--format", "csv")
         assert found.stdout.splitlines() == FLAGSHIP

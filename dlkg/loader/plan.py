@@ -6,26 +6,27 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from dlkg.errors import UsageError
-from dlkg.resources import DATA_FILE, DATA_GRAPH, ONTOLOGY_FILE, ONTOLOGY_GRAPH
 
 __all__ = ["load_plan"]
 
 
 def load_plan(files: Sequence[str | Path] | None, graph: str | None) -> list[tuple[str, list[Path]]]:
-    """Which files go into which named graph: with no files the packaged ontology and data,
-    each into its own graph; otherwise the files into ``graph``.
+    """Which files go into which named graph: with no files the packaged ontology, data (the
+    book's view) and current view, each into its own graph; otherwise the files into ``graph``.
 
     >>> [(g.rsplit("/", 1)[1], [p.name for p in fs]) for g, fs in load_plan(None, None)]
-    [('ontology', ['dlkg.ttl']), ('data', ['frameworks.ttl'])]
+    [('ontology', ['dlkg.ttl']), ('data', ['frameworks.ttl']), ('current', ['current.ttl'])]
 
     Raises:
         UsageError: a graph without files, files without a graph, or a graph that is not an IRI.
     """
     if not files:
         if graph is not None:
-            raise UsageError("--graph needs FILEs (without FILEs, the ontology and the data go into their own graphs)",
+            raise UsageError("--graph needs FILEs (without FILEs, the ontology, the data and the current view go into their own graphs)",
                              param="graph")
-        return [(ONTOLOGY_GRAPH, [ONTOLOGY_FILE]), (DATA_GRAPH, [DATA_FILE])]
+        from dlkg.stores.oxigraph import packaged_files
+
+        return [(graph.value, [path]) for path, graph in packaged_files(views=True)]
     if graph is None:
         raise UsageError("name the graph to load FILEs into with --graph IRI", param="graph")
     import pyoxigraph as ox

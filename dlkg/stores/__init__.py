@@ -95,24 +95,30 @@ def open_store(location: str | None = None, *, update_url: str | None = None, gs
                                                timeout=timeout, read_only=read_only)
 
 
-def read_graphs(store: Store, *, graphs: Sequence[str] = (), union: bool = False) -> Store:
+def read_graphs(store: Store, *, graphs: Sequence[str] = (), union: bool = False, view=None) -> Store:
     """Point a store's queries at the graphs a reader asked for, after checking they are there.
 
-    By default queries read dlkg's graphs, and a store that holds none of them is refused
-    with what it holds instead: its queries would answer nothing, and say nothing.
+    By default queries read dlkg's graphs for the book's view, and a store that holds none of
+    them is refused with what it holds instead: its queries would answer nothing, and say
+    nothing. The one rule of a view's graphs: an in-process (pyoxigraph) store reads every
+    graph but the other views' (a user's own graphs stay visible); a remote store reads the
+    ontology graph and the view's (``default-graph-uri``).
 
     Args:
         store: An open store.
         graphs: Named graphs to read, merged, instead of dlkg's (data loaded elsewhere).
         union: Read everything the store holds: every graph of an embedded store, the
             default dataset of a remote endpoint (no ``default-graph-uri`` sent).
+        view: The dated view to read (a name or :class:`dlkg.timeviews.View`; None: the
+            book's), not with ``graphs`` or ``union``.
 
     Returns:
         The store, its queries pointed at those graphs.
 
     Raises:
-        UsageError: both options, a graph the store does not hold, or a store holding none
-            of dlkg's graphs (the message says what it holds and how to read it).
+        UsageError: both options, a view with either, a graph the store does not hold, a
+            view whose graph it does not hold, or a store holding none of dlkg's graphs (the
+            message says what it holds and how to read it).
 
     >>> store = read_graphs(open_store(), graphs=["https://w3id.org/dlkg/graph/ontology"])
     >>> store.query("ASK { <https://w3id.org/dlkg/resource/Caffe> ?p ?o }").boolean
@@ -120,17 +126,30 @@ def read_graphs(store: Store, *, graphs: Sequence[str] = (), union: bool = False
     >>> read_graphs(open_store(), graphs=["http://example.org/g"])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    dlkg.errors.UsageError: graph: the store holds no graph <http://example.org/g> (it holds: <https://w3id.org/dlkg/graph/data>, ...)
+    dlkg.errors.UsageError: graph: the store holds no graph <http://example.org/g> (it holds: <https://w3id.org/dlkg/graph/current>, ...)
     """
     from dlkg.errors import UsageError
-    from dlkg.resources import DATA_GRAPH, ONTOLOGY_GRAPH
+    from dlkg.resources import ONTOLOGY_GRAPH
+    from dlkg.timeviews import resolve
 
     if graphs and union:
         raise UsageError("give named graphs or the union, not both", param="union")
+    if view is not None and (graphs or union):
+        raise UsageError("a view reads dlkg's graphs: give it without named graphs or the union", param="view")
+    store.view = chosen = resolve(view)
     if union:
         store.default_graphs = None  # type: ignore[attr-defined]
+        store.hidden_graphs = frozenset()  # type: ignore[attr-defined]
         return store
-    if not graphs and (store.holds_graph(ONTOLOGY_GRAPH) or store.holds_graph(DATA_GRAPH)):
+    if not graphs:
+        if store.in_process:
+            store.hidden_graphs = chosen.hidden  # type: ignore[attr-defined]
+        else:
+            store.default_graphs = chosen.graphs  # type: ignore[attr-defined]
+        if view is not None and not store.holds_graph(chosen.graph):
+            raise UsageError(f"the store holds no {chosen.label()} (graph <{chosen.graph}>); "
+                             "load it with 'dlkg load --into' it", param="view")
+    if not graphs and (store.holds_graph(ONTOLOGY_GRAPH) or store.holds_graph(chosen.graph)):
         return store  # the usual case, asked cheaply; listing the graphs is for the messages below
     named = store.named_graphs()
     listed = ", ".join(f"<{g}>" for g in sorted(named)[:5]) + (", ..." if len(named) > 5 else "")
@@ -143,11 +162,12 @@ def read_graphs(store: Store, *, graphs: Sequence[str] = (), union: bool = False
         return store
     from dlkg.catalogue import internal_queries
 
-    kept, store.default_graphs = store.default_graphs, None  # type: ignore[attr-defined]
+    kept = store.default_graphs, getattr(store, "hidden_graphs", frozenset())  # type: ignore[attr-defined]
+    store.default_graphs, store.hidden_graphs = None, frozenset()  # type: ignore[attr-defined]
     try:
         holds = internal_queries(__file__).run(store, "holds-triples").boolean
     finally:
-        store.default_graphs = kept  # type: ignore[attr-defined]
+        store.default_graphs, store.hidden_graphs = kept  # type: ignore[attr-defined]
     if not holds and not named:
         raise UsageError("the store is empty (none of dlkg's graphs); load them with 'dlkg load --into' it",
                          param="store")

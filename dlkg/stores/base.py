@@ -134,6 +134,9 @@ class Store(ABC):
     #: graphs in ``FROM`` cannot make anything be fetched. False for remote stores, whose
     #: client keeps the deadline itself.
     in_process: bool = False
+    #: The dated view queries read (a :class:`dlkg.timeviews.View`), as
+    #: :func:`dlkg.stores.read_graphs` set it; None: the book's, the default.
+    view = None
 
     @abstractmethod
     def query(self, query: str, *, bindings: Mapping[str, Term] | None = None,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from dlkg.errors import InputError, QueryError, StoreError
-from dlkg.resources import DATA_FILE, DATA_GRAPH, ONTOLOGY_FILE, ONTOLOGY_GRAPH
+from dlkg.resources import CURRENT_FILE, CURRENT_GRAPH, DATA_FILE, DATA_GRAPH, ONTOLOGY_FILE, ONTOLOGY_GRAPH
 from dlkg.sparql import Term, bind_values
 from dlkg.stores.base import Dataset, QueryResult, Store, result_from_pyoxigraph
 
@@ -26,9 +26,15 @@ LOAD_BATCH = 100_000
 _TRIPLES_PER_QUERY = 1_000
 
 
-def packaged_files() -> list[tuple[Path, ox.NamedNode]]:
-    """The packaged ontology and data files, each with the named graph it goes into."""
-    return [(ONTOLOGY_FILE, ox.NamedNode(ONTOLOGY_GRAPH)), (DATA_FILE, ox.NamedNode(DATA_GRAPH))]
+def packaged_files(*, views: bool = False) -> list[tuple[Path, ox.NamedNode]]:
+    """The packaged ontology and data files, each with the named graph it goes into.
+
+    Args:
+        views: Add the other views' files (the current view): what a store holds, rather
+            than the book's graph that validation and reasoning read.
+    """
+    files = [(ONTOLOGY_FILE, ox.NamedNode(ONTOLOGY_GRAPH)), (DATA_FILE, ox.NamedNode(DATA_GRAPH))]
+    return files + [(CURRENT_FILE, ox.NamedNode(CURRENT_GRAPH))] if views else files
 
 
 def run_query(store: ox.Store, query: str, bindings: Mapping[str, Term] | None = None, *,
@@ -105,12 +111,22 @@ class _PyoxigraphStore(Store):
         return frozenset(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
     #: The graphs queries read, merged, when no dataset is given; None: every graph the store
-    #: holds, its default graph included (:func:`dlkg.stores.read_graphs` sets it).
+    #: holds, its default graph included, but for ``hidden_graphs`` (:func:`dlkg.stores.read_graphs`
+    #: sets both).
     default_graphs: tuple[str, ...] | None = None
+    #: Graphs left out of "every graph": the views other than the one read (the book's by
+    #: default), so a user's own graphs stay visible and two views never mix.
+    hidden_graphs: frozenset[str] = frozenset({CURRENT_GRAPH})
 
     def _default_graph(self) -> list | None:
         """The graphs whose union queries see; None for all of them."""
-        return None if self.default_graphs is None else [ox.NamedNode(g) for g in self.default_graphs]
+        if self.default_graphs is not None:
+            return [ox.NamedNode(g) for g in self.default_graphs]
+        named = list(self._store.named_graphs()) if self.hidden_graphs else []
+        if not any(isinstance(g, ox.NamedNode) and g.value in self.hidden_graphs for g in named):
+            return None  # nothing to leave out: the union, as Oxigraph reads it fastest
+        return [ox.DefaultGraph()] + [g for g in named if not (isinstance(g, ox.NamedNode)
+                                                               and g.value in self.hidden_graphs)]
 
 
 class MemoryStore(_PyoxigraphStore):
@@ -135,7 +151,7 @@ class MemoryStore(_PyoxigraphStore):
         if files is None:
             # The packaged files are ours and known good: Oxigraph reads them without a Python
             # object per triple, which is most of the start-up of `dlkg query`.
-            for path, graph in packaged_files():
+            for path, graph in packaged_files(views=True):
                 store.load(path=path, format=ox.RdfFormat.TURTLE, to_graph=graph)
         else:
             from dlkg import rdf  # files of the caller's: read the careful way (the packaged ones are ours)
