@@ -16,16 +16,14 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from dlkg.catalogue import internal_queries
-from dlkg.errors import UsageError
-from dlkg.resources import CURRENT_GRAPH, DATA_GRAPH, ONTOLOGY_GRAPH, RES
 
-__all__ = ["QB", "VIEW_IRIS", "datacube_profile", "datacube_quads"]
+from dlkg.resources import ONTOLOGY_GRAPH
+
+__all__ = ["QB", "datacube_profile", "datacube_quads"]
 
 QB = "http://purl.org/linked-data/cube#"
 #: View name to (its named graph, the IRI that stands for the view in the cube). The book's view
 #: has no dlkg:View node: the table as printed stands for it.
-VIEW_IRIS: dict[str, tuple[str, str]] = {"2018": (DATA_GRAPH, RES + "Table14-1"),
-                                         "current": (CURRENT_GRAPH, RES + "CurrentView")}
 _QUERIES = internal_queries(__file__)  # dlkg/queries/datacube.rq
 
 
@@ -63,6 +61,8 @@ def datacube_quads(*, view: str = "2018") -> list[ox.Quad]:
 
 
 def _view_iris(view: str) -> tuple[str, str]:
-    if view not in VIEW_IRIS:
-        raise UsageError(f"unknown view {view!r} (known: {', '.join(VIEW_IRIS)})", param="view")
-    return VIEW_IRIS[view]
+    """The view's graph and IRI (:mod:`dlkg.timeviews`, the one table of views)."""
+    from dlkg import timeviews
+
+    found = timeviews.resolve(view)
+    return found.graph, found.iri

@@ -25,7 +25,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -37,10 +36,9 @@ from dlkg.namespaces import DLKG
 from dlkg.output import printable
 from dlkg.resources import CURRENT_FILE, CURRENT_GRAPH, DATA_FILE, DATA_GRAPH, ONTOLOGY_FILE, ONTOLOGY_GRAPH
 
-__all__ = ["VIEWS", "DIFF_FORMATS", "Source", "Change", "views_store", "diff_views", "render_diff"]
+__all__ = ["DIFF_FORMATS", "Source", "Change", "views_store", "diff_views", "render_diff"]
 
 #: View name to its named graph: the book's view (2018) and the current view.
-VIEWS: dict[str, str] = {"2018": DATA_GRAPH, "current": CURRENT_GRAPH}
 DIFF_FORMATS = ("md", "csv", "json")
 #: The order of kinds within one cell (a row's change first).
 KINDS = ("row added", "row removed", "added", "removed", "level changed", "list changed")
@@ -118,8 +116,10 @@ def views_store():
     """
     from dlkg.stores.oxigraph import MemoryStore
 
-    return MemoryStore([(ONTOLOGY_FILE, ox.NamedNode(ONTOLOGY_GRAPH)), (DATA_FILE, ox.NamedNode(DATA_GRAPH)),
-                        (CURRENT_FILE, ox.NamedNode(CURRENT_GRAPH))])
+    store = MemoryStore([(ONTOLOGY_FILE, ox.NamedNode(ONTOLOGY_GRAPH)), (DATA_FILE, ox.NamedNode(DATA_GRAPH)),
+                         (CURRENT_FILE, ox.NamedNode(CURRENT_GRAPH))])
+    store.hidden_graphs = frozenset()  # labels of both views' things (each view is read by GRAPH)
+    return store
 
 
 @dataclass
@@ -158,7 +158,7 @@ def diff_views(*, source: str = "2018", target: str = "current", lang: str = "en
     (in the table's order) and kind.
 
     Args:
-        source: The view compared from (a key of :data:`VIEWS`).
+        source: The view compared from (a name of :mod:`dlkg.timeviews`: ``2018``, ``current``).
         target: The view compared to.
         lang: Language of labels and level words (``en`` or ``zh``).
         store: A store holding the ontology and both views in their named graphs
@@ -167,17 +167,20 @@ def diff_views(*, source: str = "2018", target: str = "current", lang: str = "en
     Raises:
         UsageError: an unknown view or language.
     """
+    from dlkg import timeviews
+
+    graphs = {view.name: view.graph for view in timeviews.views()}
     for name, param in ((source, "source"), (target, "target")):
-        if name not in VIEWS:
-            raise UsageError(f"unknown view {name!r} (known: {', '.join(VIEWS)})", param=param)
+        if name not in graphs:
+            raise UsageError(f"unknown view {name!r} (known: {', '.join(graphs)})", param=param)
     if lang not in _LEVEL_WORDS:
         raise UsageError(f"unknown language {lang!r} (known: {', '.join(_LEVEL_WORDS)})", param="lang")
     from dlkg.views import Labels
 
     store = store or views_store()
     labels = Labels(store)
-    before, before_sources = _read_view(store, VIEWS[source])
-    after, after_sources = _read_view(store, VIEWS[target])
+    before, before_sources = _read_view(store, graphs[source])
+    after, after_sources = _read_view(store, graphs[target])
     rows_before = {f for f, c in before if c == _FRAMEWORK_COLUMN}
     rows_after = {f for f, c in after if c == _FRAMEWORK_COLUMN}
 

@@ -118,15 +118,23 @@ class _PyoxigraphStore(Store):
     #: default), so a user's own graphs stay visible and two views never mix.
     hidden_graphs: frozenset[str] = frozenset({CURRENT_GRAPH})
 
+    #: (hidden graphs, the default graph they give), so that the store's graphs are listed once,
+    #: not on every query: only this object's own writes (:meth:`OxigraphStore.swap`) change them.
+    _union: tuple[frozenset[str], list | None] | None = None
+
     def _default_graph(self) -> list | None:
         """The graphs whose union queries see; None for all of them."""
         if self.default_graphs is not None:
             return [ox.NamedNode(g) for g in self.default_graphs]
-        named = list(self._store.named_graphs()) if self.hidden_graphs else []
-        if not any(isinstance(g, ox.NamedNode) and g.value in self.hidden_graphs for g in named):
+        if self._union is None or self._union[0] != self.hidden_graphs:
+            self._union = (self.hidden_graphs, self._union_without(self.hidden_graphs))
+        return self._union[1]
+
+    def _union_without(self, hidden: frozenset[str]) -> list | None:
+        named = list(self._store.named_graphs()) if hidden else []
+        if not any(isinstance(g, ox.NamedNode) and g.value in hidden for g in named):
             return None  # nothing to leave out: the union, as Oxigraph reads it fastest
-        return [ox.DefaultGraph()] + [g for g in named if not (isinstance(g, ox.NamedNode)
-                                                               and g.value in self.hidden_graphs)]
+        return [ox.DefaultGraph()] + [g for g in named if not (isinstance(g, ox.NamedNode) and g.value in hidden)]
 
 
 class MemoryStore(_PyoxigraphStore):
@@ -265,6 +273,7 @@ class OxigraphStore(_PyoxigraphStore):
             self.discard(staged)
             raise
         self._store = staged.store  # the previous version's database closes as its Store goes
+        self._union = None  # its graphs may differ
         self._folder.remove_leftovers()
 
     def discard(self, staged: StagedVersion) -> None:
