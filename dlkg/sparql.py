@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from dlkg.errors import InputError
 
-__all__ = ["Term", "bind_values", "bind_graphs", "query_form", "has_order_by", "blank_out", "variables"]
+__all__ = ["Term", "bind_values", "bind_graphs", "named_iris", "names_graphs", "query_form", "has_order_by", "blank_out", "variables"]
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -121,3 +121,33 @@ def bind_graphs(update: str, graphs: Mapping[str, ox.NamedNode]) -> str:
         out += [update[last:match.start()], str(value)]
         last = match.end()
     return "".join(out) + update[last:]
+
+
+_PREFIX_DECL = re.compile(r"PREFIX\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
+_PREFIXED = re.compile(r"(?<![\w?$<])([A-Za-z][\w.-]*|):([A-Za-z_][\w-]*)")
+
+
+def named_iris(query: str) -> set[str]:
+    """The IRIs a query names: ``<...>`` and prefixed names of its own ``PREFIX`` lines.
+
+    >>> sorted(named_iris("PREFIX res: <http://x/> SELECT ?f WHERE { ?f <http://x/p> res:A }"))
+    ['http://x/A', 'http://x/p']
+    """
+    prefixes = dict(_PREFIX_DECL.findall(query))
+    body = _PREFIX_DECL.sub("", query)
+    names = {match.group(0)[1:-1] for match in _IRI.finditer(body)}
+    names |= {prefixes[p] + local for p, local in _PREFIXED.findall(_IRI.sub("", body)) if p in prefixes}
+    return names
+
+
+_GRAPH_WORDS = re.compile(r"\b(GRAPH|FROM)\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def names_graphs(query: str) -> bool:
+    """Whether a query chooses graphs itself (``GRAPH``, ``FROM``), outside strings and IRIs.
+
+    >>> names_graphs("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"), names_graphs('SELECT * WHERE { ?s ?p "GRAPH" }')
+    (True, False)
+    """
+    return bool(_GRAPH_WORDS.search(blank_out(query)))

@@ -19,7 +19,6 @@ dlkg.errors.UsageError: as_of: there is no view on or before 2017-01-01 (the fir
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Mapping
 from functools import cache
 
@@ -156,20 +155,6 @@ def resolve(view: str | View | None = None, as_of: str | datetime.date | None = 
 
 # -- sources of an answer (the current view) ----------------------------------------------
 
-_PREFIX = re.compile(r"PREFIX\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
-_IRI = re.compile(r"<([^<>\s]+)>")
-_NAME = re.compile(r"(?<![\w?$<])([A-Za-z][\w.-]*|):([A-Za-z_][\w-]*)")
-
-
-def _named_iris(text: str) -> set[str]:
-    """The IRIs a query's text names: ``<...>`` and prefixed names of its own prefixes."""
-    prefixes = dict(_PREFIX.findall(text))
-    body = _PREFIX.sub("", text)
-    names = {m.group(1) for m in _IRI.finditer(body)}
-    names |= {prefixes[p] + local for p, local in _NAME.findall(_IRI.sub("", body)) if p in prefixes}
-    return names
-
-
 def add_sources(result, store, query: str, bindings: Mapping[str, object] | None = None):
     """The result with a ``sources`` column: the pages behind each row's facts.
 
@@ -196,7 +181,9 @@ def add_sources(result, store, query: str, bindings: Mapping[str, object] | None
 
     if result.kind != "select" or "sources" in result.variables:
         return result
-    named = _named_iris(query)
+    from dlkg.sparql import named_iris
+
+    named = named_iris(query)
     wanted = {str(getattr(v, "value", v)).casefold() for v in (bindings or {}).values()}
     found = internal_queries(__file__).run(store, "statement-sources").rows
     columns = named & {prop.value for _, _, _, prop, _ in found if prop is not None}

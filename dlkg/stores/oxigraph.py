@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from dlkg.errors import InputError, QueryError, StoreError
 from dlkg.resources import CURRENT_FILE, CURRENT_GRAPH, DATA_FILE, DATA_GRAPH, ONTOLOGY_FILE, ONTOLOGY_GRAPH
-from dlkg.sparql import Term, bind_values
+from dlkg.sparql import Term, bind_values, names_graphs
 from dlkg.stores.base import Dataset, QueryResult, Store, result_from_pyoxigraph
 
 __all__ = ["MemoryStore", "OxigraphStore", "StagedVersion", "run_query", "packaged_files", "LOAD_BATCH"]
@@ -156,16 +156,48 @@ class MemoryStore(_PyoxigraphStore):
 
     def __init__(self, files: list[tuple[Path, ox.NamedNode | None]] | None = None) -> None:
         store = ox.Store()
+        #: Packaged files not read yet: the other views' graphs, read when something could see
+        #: them (most runs of `dlkg query` read the book's view only: start-up time).
+        self._unread: list[tuple[Path, ox.NamedNode]] = []
         if files is None:
             # The packaged files are ours and known good: Oxigraph reads them without a Python
             # object per triple, which is most of the start-up of `dlkg query`.
-            for path, graph in packaged_files(views=True):
+            book = packaged_files()
+            for path, graph in book:
                 store.load(path=path, format=ox.RdfFormat.TURTLE, to_graph=graph)
+            self._unread = [pair for pair in packaged_files(views=True) if pair not in book]
         else:
             from dlkg import rdf  # files of the caller's: read the careful way (the packaged ones are ours)
 
             store.extend(rdf.read_quads(files))
         super().__init__(store)
+
+    def _read_all(self) -> None:
+        """Read the packaged files not read yet (before anything could miss them)."""
+        while self._unread:
+            path, graph = self._unread.pop()
+            self._store.load(path=path, format=ox.RdfFormat.TURTLE, to_graph=graph)
+            self._union = None
+
+    def query(self, query: str, *, dataset: Dataset | None = None, **options) -> QueryResult:
+        # Only a query that could see another view's graph needs it: one that names graphs,
+        # a chosen dataset, or graphs read other than the book's view.
+        if self._unread and (dataset or self.default_graphs is not None or names_graphs(query)
+                             or self.hidden_graphs != _PyoxigraphStore.hidden_graphs):
+            self._read_all()
+        return super().query(query, dataset=dataset, **options)
+
+    def named_graphs(self) -> frozenset[str]:
+        self._read_all()
+        return super().named_graphs()
+
+    def holds_graph(self, graph: str) -> bool:
+        self._read_all()
+        return super().holds_graph(graph)
+
+    def worker_setup(self) -> None:
+        self._read_all()  # in a worker forked before the parent read them
+        super().worker_setup()
 
 
 class OxigraphStore(_PyoxigraphStore):
