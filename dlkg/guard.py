@@ -28,6 +28,7 @@ dlkg.errors.UpdateRefused: query:1:23: DELETE is an update; dlkg runs queries on
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from dlkg.errors import InputError, UpdateRefused
 from dlkg.resources import DATA_GRAPH, ONTOLOGY_GRAPH
@@ -60,6 +61,7 @@ def _refuse(message: str, text: str, index: int, kind: type[InputError] = InputE
     return kind(message, path="query", line=line, column=column)
 
 
+@lru_cache(maxsize=1024)  # a server sees the same texts again and again; a refusal is not kept
 def check_query(text: str, *, allow_service: bool = False, max_length: int = MAX_QUERY_LENGTH,
                 max_nesting: int = MAX_NESTING, allowed_graphs: frozenset[str] = frozenset()) -> None:
     """Refuse a user query that is not safe to hand to an engine.

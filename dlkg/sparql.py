@@ -50,6 +50,7 @@ def blank_out(query: str) -> str:
     return _COMMENT.sub(spaces, out)
 
 
+@lru_cache(maxsize=256)  # asked per request of the same few texts
 def query_form(query: str) -> str:
     """The query form: ``select``, ``ask``, ``construct``, ``describe``, or ``""`` if none."""
     match = _FORM.search(blank_out(query))
