@@ -161,7 +161,7 @@ def test_load_and_query_answer_basic_and_digest(oxigraph_url: str, scheme: str) 
                             env={"DLKG_STORE_USER": USER, "DLKG_STORE_PASSWORD": "wrong"})
     assert refused.returncode == 1 and "refused the credentials (401)" in one_error_line(refused.stderr)
     assert loaded.returncode == 0, loaded.stderr
-    assert loaded.stdout.count("read-back: verified") == 2, loaded.stdout
+    assert loaded.stdout.count("read-back: verified") == 3, loaded.stdout  # ontology, data, current view
     assert answered.returncode == 0, answered.stderr
     assert [row.split(",")[1] for row in answered.stdout.splitlines()[1:]] == FLAGSHIP, answered.stdout
     assert wrong.returncode == 1 and "refused the credentials (401)" in one_error_line(wrong.stderr)

@@ -15,7 +15,7 @@ A load is atomic: after a SIGKILL, a full disk or a dropped connection at any mo
 query sees each graph entirely old or entirely new.
 
 >>> [(g.rsplit("/", 1)[1], [p.name for p in fs]) for g, fs in load_plan(None, None)]
-[('ontology', ['dlkg.ttl']), ('data', ['frameworks.ttl'])]
+[('ontology', ['dlkg.ttl']), ('data', ['frameworks.ttl']), ('current', ['current.ttl'])]
 """
 
 from __future__ import annotations
