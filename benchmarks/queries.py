@@ -92,7 +92,12 @@ def run_query_benchmark(args: dict) -> dict:
     rdflib_repeats = int(args.get("rdflib_repeats", 2))
     cap = float(args.get("rdflib_cap", 60))
     skip = args.get("rdflib_skip", {})
-    names = args.get("queries") or catalogue.names()
+    # The queries that choose their graphs themselves (the history queries read both views by
+    # GRAPH) have nothing to read in a generated graph of one view, and rdflib's Graph has no
+    # named graphs: the benchmark times the queries of a view.
+    from dlkg.sparql import names_graphs
+
+    names = args.get("queries") or [n for n in catalogue.names() if not names_graphs(catalogue.get(n).text)]
     signal.signal(signal.SIGALRM, _alarm)
     for name in names:
         query = catalogue.get(name)
