@@ -193,32 +193,17 @@ class Launcher:
 
 def run_measured(argv: list[str], *, timeout: float | None = None, env: dict | None = None,
                  want_answer: bool = False) -> Measured:
-    """Run a command; its wall time and peak resident memory (``ru_maxrss`` from ``wait4``),
-    through the :class:`Launcher` when one runs.
+    """Run a command through the :class:`Launcher`; its wall time and peak resident memory
+    (``ru_maxrss`` from ``wait4``).
 
     With ``want_answer`` the last stdout line is parsed as JSON, otherwise stdout is dropped.
     """
     with tempfile.TemporaryDirectory(prefix="dlkg-bench-run-") as folder:
         out_path = os.path.join(folder, "stdout") if want_answer else None
         err_path = os.path.join(folder, "stderr")
-        launcher = Launcher._running
-        if launcher is not None:
-            done = launcher.run(argv, stdout=out_path, stderr=err_path, env=env, timeout=timeout)
-            seconds, maxrss_kb, status, timed_out = (done["seconds"], done["maxrss_kb"], done["status"],
-                                                     done["timed_out"])
-        else:
-            with open(out_path, "wb") if out_path else open(os.devnull, "wb") as out, open(err_path, "wb") as err:
-                start = time.perf_counter()
-                proc = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env, cwd=ROOT)
-                fired = threading.Event()
-                timer = threading.Timer(timeout, lambda: (fired.set(), proc.kill())) if timeout else None
-                if timer:
-                    timer.start()
-                _, status, usage = os.wait4(proc.pid, 0)
-                seconds = time.perf_counter() - start
-                if timer:
-                    timer.cancel()
-                maxrss_kb, timed_out = usage.ru_maxrss, fired.is_set()
+        Launcher.start()  # started here when no run started it earlier
+        done = Launcher._running.run(argv, stdout=out_path, stderr=err_path, env=env, timeout=timeout)
+        seconds, maxrss_kb, status, timed_out = done["seconds"], done["maxrss_kb"], done["status"], done["timed_out"]
         returncode = os.waitstatus_to_exitcode(status)
         with open(err_path, "rb") as handle:
             stderr = handle.read().decode("utf-8", "replace")

@@ -5,17 +5,15 @@ reads standard input."""
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import ROOT, run_dlkg
-from tests.support.servers import find_free_port, oxigraph_server, require_server
+from tests.conftest import run_dlkg
+from tests.support.servers import oxigraph_server, require_server
 
 ANDROID_CSV = ["framework,label", "https://w3id.org/dlkg/resource/Deeplearning4j,Deeplearning4j",
                "https://w3id.org/dlkg/resource/MXNet,MXNet"]
@@ -134,18 +132,9 @@ def test_a_remote_store_without_dlkg_graphs_says_so(tmp_path: Path) -> None:
 
 
 def test_a_store_being_served_is_read_read_only(loaded: Path) -> None:
-    port = find_free_port()
-    server = subprocess.Popen([sys.executable, "-m", "dlkg", "serve", "--store", str(loaded), "--port", str(port),
-                               "--workers", "1"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/sparql", params={"query": "ASK {}"}, timeout=5)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None and time.monotonic() < deadline, "dlkg serve did not start"
-                time.sleep(0.2)
+    from tests.serve.serve_support import dlkg_serve
+
+    with dlkg_serve("--store", str(loaded), "--workers", "1"):
         for extra in ([], ["--timeout", "30"]):  # in this process, and in a query worker
             done = run_dlkg("query", "python-on-android", "--store", str(loaded), "--format", "csv", *extra)
             assert done.returncode == 0, done.stderr
@@ -153,13 +142,6 @@ def test_a_store_being_served_is_read_read_only(loaded: Path) -> None:
         # writing still waits for the server to stop, and says so
         done = run_dlkg("load", "--into", str(loaded))
         assert done.returncode == 1 and "is open in another process" in done.stderr
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.communicate()
 
 
 def test_sparql_file_dash_reads_standard_input() -> None:
