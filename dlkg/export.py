@@ -83,11 +83,14 @@ def canonical_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     return sorted_quads(dataset)
 
 
-def export_quads(*, graph: str = "all", inferred: bool = False, store=None) -> list[ox.Quad]:
+def export_quads(*, graph: str = "all", inferred: bool = False, store=None, view=None) -> list[ox.Quad]:
     """The quads of the chosen graphs (each in its named graph), with inferred triples if asked.
 
+    ``view`` (:func:`dlkg.timeviews.resolve`: ``2018``, the default, or ``current``) says whose
+    statements "data" means: the book's data graph or the current view's graph.
+
     Raises:
-        UsageError: an unknown graph name.
+        UsageError: an unknown graph name or view.
     """
     if graph not in GRAPHS:
         raise UsageError(f"unknown graph {graph!r} (known: {', '.join(GRAPHS)})", param="graph")
@@ -95,26 +98,34 @@ def export_quads(*, graph: str = "all", inferred: bool = False, store=None) -> l
         from dlkg.stores import MemoryStore
 
         store = MemoryStore()
+    graphs = _view_graphs(view)
     quads = []
-    for iri in GRAPHS[graph]:
+    for iri in graphs[graph]:
         name = ox.NamedNode(iri)
         quads.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in store.graph_triples(iri))
     if inferred:
         from dlkg.reason import infer
 
-        everything = quads if graph == "all" else quads + _all_quads(store)
-        name = ox.NamedNode(DATA_GRAPH)
+        everything = quads if graph == "all" else quads + [
+            ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(iri)) for iri in graphs["all"]
+            for t in store.graph_triples(iri)]
+        name = ox.NamedNode(graphs["data"][0])
         quads.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in infer(everything))
     return quads
 
 
-def _all_quads(store) -> list[ox.Quad]:
-    return [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(iri))
-            for iri in GRAPHS["all"] for t in store.graph_triples(iri)]
+def _view_graphs(view) -> dict[str, tuple[str, ...]]:
+    """:data:`GRAPHS` with "data" the view's statements."""
+    if view is None:
+        return GRAPHS
+    from dlkg.timeviews import resolve
+
+    data = resolve(view).graph
+    return {"ontology": (ONTOLOGY_GRAPH,), "data": (data,), "all": (ONTOLOGY_GRAPH, data)}
 
 
 def export_graph(*, format: str = "turtle", graph: str = "all", inferred: bool = False, frame: bool = False,
-                 profile: str | None = None, context: str = "embed", store=None) -> bytes:
+                 profile: str | None = None, context: str = "embed", store=None, view=None) -> bytes:
     """The graph serialized in one format.
 
     Args:
@@ -129,10 +140,12 @@ def export_graph(*, format: str = "turtle", graph: str = "all", inferred: bool =
             with no document loader) or name its published ``url``. The schema.org profile's
             small context is always embedded.
         store: Where to read the graph; the packaged graph when omitted.
+        view: The dated view whose statements are exported (``2018``, the default, or
+            ``current``; :mod:`dlkg.timeviews`).
 
     Raises:
-        UsageError: an unknown format, graph, profile or context mode, or options that do not
-            go together.
+        UsageError: an unknown format, graph, profile, view or context mode, or options that
+            do not go together.
 
     >>> document = json.loads(export_graph(format="jsonld", graph="ontology"))
     >>> document["@context"]["dlkg"]
@@ -147,13 +160,15 @@ def export_graph(*, format: str = "turtle", graph: str = "all", inferred: bool =
         raise UsageError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})", param="profile")
     if frame and (format != "jsonld" or profile):
         raise UsageError("--frame applies to plain JSON-LD (--format jsonld, no --profile)", param="frame")
-    quads = export_quads(graph=graph, inferred=inferred, store=store)
+    quads = export_quads(graph=graph, inferred=inferred, store=store, view=view)
     if profile == "schema":
         quads = schema_profile(quads)
     elif profile == "datacube":
         from dlkg.datacube import datacube_profile
 
-        quads = datacube_profile(quads)  # the packaged graphs are the book's view
+        from dlkg.timeviews import resolve
+
+        quads = datacube_profile(quads, view=resolve(view).name)
     quads = canonical_quads(quads)
     if format == "jsonld":
         triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]

@@ -13,6 +13,7 @@ import pytest
 
 from dlkg.errors import UsageError
 from dlkg.query import run_canned
+from dlkg.resources import CURRENT_FILE
 from dlkg.timeviews import BOOK, CURRENT, resolve
 from tests.conftest import run_dlkg
 
@@ -106,3 +107,20 @@ def test_embedded_store_reads_each_view_and_keeps_user_graphs(tmp_path):
     book = run_dlkg("sparql", count, "--store", folder, "--format", "csv")
     today = run_dlkg("sparql", count, "--store", folder, "--view", "current", "--format", "csv")
     assert book.stdout.splitlines()[1] == "10" and today.stdout.splitlines()[1] == "15", (book, today)
+
+
+def test_export_of_the_current_view(tmp_path):
+    """Issue 14: `dlkg export --view current` exports the current view's statements (data
+    graph replaced by the current graph), and says so on stderr; the default stays the book's."""
+    import rdflib
+
+    book = run_dlkg("export", "--format", "nt", "--graph", "data")
+    current = run_dlkg("export", "--format", "nt", "--graph", "data", "--view", "current")
+    assert book.returncode == current.returncode == 0, (book.stderr, current.stderr)
+    assert book.stderr.strip() == "view: the book's view (2018)"
+    assert current.stderr.strip() == "view: the current view (2026-12-06)"
+    jax = "<https://w3id.org/dlkg/resource/JAX> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/dlkg/ontology#Framework> ."
+    # JAX is a framework of the current view only (https://github.com/jax-ml/jax README).
+    assert jax in current.stdout and jax not in book.stdout
+    assert len(rdflib.Graph().parse(data=current.stdout, format="nt")) == len(
+        rdflib.Graph().parse(CURRENT_FILE, format="turtle"))
