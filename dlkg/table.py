@@ -29,6 +29,11 @@ LANGUAGES = ("zh", "en")
 _QUERIES = internal_queries(__file__)  # dlkg/queries/table-*.rq
 
 _SUPPORTED = DLKG + "Supported"
+#: What a cell no statement fills shows: unknown is not "not supported".
+_UNKNOWN = {"en": "unknown", "zh": "未知"}
+_CONDITIONAL_LEVEL = DLKG + "Conditional"
+#: A conditional cell of a view read from pages (the book printed its one as 不支持, footnote e).
+_CONDITIONAL = {"en": "conditional", "zh": "有条件"}
 
 
 @dataclass(frozen=True)
@@ -100,26 +105,47 @@ def build_table(*, lang: str = "zh", store: Store | None = None, view=None) -> T
         if index[column.value] == 0:  # the framework column's entries give the row order
             row_position[framework.value] = int(position.value)
     for framework, column, level, marker in _QUERIES.run(store, "table-capability-cells").rows:
-        word = words[column.value].get(level.value, negative[column.value])
+        word = (_CONDITIONAL[lang] if level.value == _CONDITIONAL_LEVEL
+                else words[column.value].get(level.value, negative[column.value]))
         cells.setdefault(framework.value, {})[index[column.value]] = Cell(word, marker.value if marker else "")
 
-    rows = []
-    for framework, by_column in cells.items():
-        row_cells = tuple(value if isinstance(value, Cell) else Cell(", ".join(value))
-                          for _, value in sorted(by_column.items()))
-        rows.append(Row(framework, row_cells))
-    rows.sort(key=lambda r: row_position.get(r.framework, len(row_position) + 1))
-
-    title_rows = _QUERIES.run(store, "table-title", lang=lang_term).rows
     from dlkg.timeviews import BOOK
 
+    chosen = store.view or BOOK
+    # A view read from pages marks each cell with its pages (numbered in table order and
+    # listed under the table); the book's table has its own footnotes.
+    sources: dict[tuple[str, int], list[tuple[str, str]]] = {}
+    if chosen.name != BOOK.name:
+        for framework, column, page, title in _QUERIES.run(store, "table-cell-sources").rows:
+            if column.value in index:
+                sources.setdefault((framework.value, index[column.value]), []).append(
+                    (page.value, title.value if title is not None else page.value))
+    numbers: dict[str, int] = {}
+    rows = []
+    for framework in sorted(cells, key=lambda f: row_position.get(f, len(row_position) + 1)):
+        by_column = cells[framework]
+        row_cells = []
+        for i in range(len(columns)):  # a cell no statement fills is unknown, never skipped
+            value = by_column.get(i)
+            cell = value if isinstance(value, Cell) else Cell(", ".join(value)) if value else Cell(_UNKNOWN[lang])
+            pages = sorted(sources.get((framework, i), []))
+            if pages:
+                marks = [str(numbers.setdefault(url, len(numbers) + 1)) for url, _ in pages]
+                cell = Cell(cell.text, ",".join(sorted(set(marks), key=int)))
+            row_cells.append(cell)
+        rows.append(Row(framework, tuple(row_cells)))
+
+    title_rows = _QUERIES.run(store, "table-title", lang=lang_term).rows
+    titles = {url: title for found in sources.values() for url, title in found}
+    footnotes = [(m.value, t.value) for m, t in _QUERIES.run(store, "table-footnotes", lang=lang_term).rows]
+    footnotes += [(str(n), f"{titles[url]} <{url}>") for url, n in numbers.items()]
     return Table(
-        view=(store.view or BOOK).caption(lang),
+        view=chosen.caption(lang),
         title=title_rows[0][0].value if title_rows else "",
         headers=[col[2].value for col in columns],
         header_markers=[col[6].value if col[6] else "" for col in columns],
         rows=rows,
-        footnotes=[(m.value, t.value) for m, t in _QUERIES.run(store, "table-footnotes", lang=lang_term).rows],
+        footnotes=footnotes,
     )
 
 

@@ -124,3 +124,27 @@ def test_export_of_the_current_view(tmp_path):
     assert jax in current.stdout and jax not in book.stdout
     assert len(rdflib.Graph().parse(data=current.stdout, format="nt")) == len(
         rdflib.Graph().parse(CURRENT_FILE, format="turtle"))
+
+
+def test_table_of_the_current_view_marks_sources_and_unknown_cells():
+    """Issue 14: `dlkg table --view current`: every filled cell carries a source marker listed
+    under the table; a cell no page fills says unknown (Caffe's automatic differentiation and
+    Theano's pretrained models have no sourced statement in data/current.ttl); a conditional
+    cell says so (Theano's single-machine multi-GPU needs the gpuarray backend:
+    https://github.com/Theano/Theano/blob/0f4f011bacf45d663a6e482db109001bfb7a0077/doc/tutorial/using_multi_gpu.txt)."""
+    from dlkg.table import build_table
+
+    table = build_table(lang="en", view="current")
+    rows = {row.framework.rsplit("/", 1)[1]: row for row in table.rows}
+    assert len(rows) == 14
+    autodiff, pretrained, multigpu = 5, 6, 9  # the book's column order
+    assert rows["Caffe"].cells[autodiff].text == "unknown" and rows["Caffe"].cells[autodiff].marker == ""
+    assert rows["Theano"].cells[pretrained].text == "unknown"
+    assert rows["Theano"].cells[multigpu].text == "conditional"
+    marked = [cell for row in table.rows for cell in row.cells if cell.text != "unknown"]
+    assert all(cell.marker for cell in marked)
+    listed = {marker for marker, _ in table.footnotes}
+    assert {m for cell in marked for m in cell.marker.split(",")} == listed
+    assert all(text.endswith(">") and "<http" in text for _, text in table.footnotes)
+    zh = build_table(lang="zh", view="current")
+    assert {row.framework.rsplit("/", 1)[1]: row for row in zh.rows}["Caffe"].cells[autodiff].text == "未知"
