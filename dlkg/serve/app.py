@@ -584,6 +584,16 @@ def diagram(request: Request) -> Response:
                    available=available, reason=server.docs.error)
 
 
+def changes(request: Request) -> Response:
+    """``/changes``: what changed since the book, cell by cell, with sources
+    (:func:`dlkg.diff.diff_views`, which reads its own store of both views)."""
+    from dlkg.diff import diff_views
+
+    lang = _lang(request)
+    found = diff_views(source="2018", target="current", lang=lang)
+    return _render(request, "changes.html", lang, title=TEXT[lang]["nav_changes"], nav="changes", changes=found)
+
+
 def docs_file(request: Request) -> Response:
     server: _Server = request.app.state.server
     path = server.docs.path(request.path_params["file"])
@@ -669,6 +679,7 @@ def create_app(store: Store | str | None = None, *, allowed_hosts: Sequence[str]
         Route("/sparql", sparql_endpoint, methods=["GET", "POST"]),
         Route("/editor", editor, methods=["GET"]),
         Route("/diagram", diagram, methods=["GET"]),
+        Route("/changes", changes, methods=["GET"]),
         Route("/docs/{file}", docs_file, methods=["GET"]),
         Route("/page/{name:path}", page, methods=["GET"]),
         Route("/resource/{name:path}", resource, methods=["GET"]),

@@ -16,6 +16,10 @@ TEXT: dict[str, dict[str, str]] = {
         "tagline": "《解析卷积神经网络》表14.1与14.2节",
         "nav_table": "对比表",
         "nav_diagram": "关系图",
+        "nav_changes": "变化",
+        "changes_lead": "从书中的视图（2018年）到当前视图的逐格变化，每一项都列出两边的出处。",
+        "change_framework": "框架", "change_column": "列", "change_kind": "变化", "change_from": "原值",
+        "change_to": "新值", "change_sources_from": "原出处", "change_sources_to": "新出处",
         "nav_sparql": "SPARQL 查询",
         "nav_ontology": "本体",
         "lead": "表格由知识图谱通过 SPARQL 重建。用下面的筛选条件缩小范围：所选条件须全部满足。",
@@ -82,6 +86,11 @@ TEXT: dict[str, dict[str, str]] = {
         "tagline": "Table 14.1 and section 14.2 of 《解析卷积神经网络》",
         "nav_table": "Comparison",
         "nav_diagram": "Diagram",
+        "nav_changes": "Changes",
+        "changes_lead": "What changed, cell by cell, from the book's view (2018) to the current view, each with "
+                        "its sources on both sides.",
+        "change_framework": "Framework", "change_column": "Column", "change_kind": "Change", "change_from": "From",
+        "change_to": "To", "change_sources_from": "Sources (from)", "change_sources_to": "Sources (to)",
         "nav_sparql": "SPARQL",
         "nav_ontology": "Ontology",
         "lead": "The table is rebuilt from the knowledge graph by SPARQL. Narrow it with the filters below: "
