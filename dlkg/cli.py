@@ -406,6 +406,14 @@ def load(files: tuple[str, ...], into: str, graph: str | None, replace: bool, dr
         raise UsageError("the in-memory store cannot be loaded into; name a folder or an http(s) URL", param="store")
     if repair and (files or graph or dry_run):
         raise UsageError("--repair loads nothing; give it only with --into", param="repair")
+    if repair:
+        from pathlib import Path
+
+        from dlkg.stores import kind_of
+
+        folder = into.removeprefix("oxigraph:")
+        if kind_of(into) == "oxigraph" and not Path(folder).exists():  # repair creates nothing
+            raise UsageError(f"no store at {folder}; there is nothing to repair", param="store")
     with _open(into, update_url=update_url, gsp_url=gsp_url, timeout=timeout) as store:
         if repair:
             removed = loader.repair(store)

@@ -135,3 +135,10 @@ def test_cli_load_into_server_then_every_reading_command(tmp_path, kind, file_co
         ask = run_dlkg("sparql", "ASK { <https://w3id.org/dlkg/resource/Theano> <https://w3id.org/dlkg/ontology#runsOn> "
                        "<https://w3id.org/dlkg/resource/CrossPlatform> }", "--store", url, "--format", "json")
         assert '"boolean": true' in ask.stdout
+
+
+def test_repair_of_a_store_that_does_not_exist_creates_nothing(tmp_path):
+    missing = tmp_path / "no-such-store"
+    done = run_dlkg("load", "--repair", "--into", str(missing))
+    assert done.returncode == 2 and done.stderr.strip() == f"dlkg: error: --into: no store at {missing}; there is nothing to repair"
+    assert not missing.exists()
