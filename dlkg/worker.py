@@ -25,6 +25,7 @@ import os
 import pickle
 import queue
 import signal
+import struct
 import threading
 import time
 from collections.abc import Callable
@@ -73,6 +74,55 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+#: An answer's frame header: its size in bytes.
+_SIZE = struct.Struct("!Q")
+
+
+def _send_answer(fd: int, data: bytes) -> None:
+    """Write one answer to the parent: its size, then its bytes."""
+    for part in (_SIZE.pack(len(data)), data):
+        view = memoryview(part)
+        while view:
+            view = view[os.write(fd, view):]
+
+
+class _AnswerReader:
+    """One answer from a worker, read in pieces as they arrive.
+
+    Answers have their own framing, read here without ever blocking: an event loop's reader
+    (uvloop's) leaves the pipe non-blocking, and a long answer arrives in several pieces, so
+    a blocking ``recv_bytes`` after the first byte could fail half-way."""
+
+    __slots__ = ("fd", "buffer", "size")
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.buffer = bytearray()
+        self.size: int | None = None
+
+    def feed(self) -> bool:
+        """Read what has arrived; whether the answer is complete.
+
+        Raises:
+            EOFError: the worker closed its end (it died) before the answer was complete.
+        """
+        want = 1 << 16 if self.size is None else min(self.size + _SIZE.size - len(self.buffer), 1 << 20)
+        try:
+            chunk = os.read(self.fd, want)
+        except BlockingIOError:
+            return False
+        if not chunk:
+            raise EOFError("the worker closed its pipe")
+        self.buffer += chunk
+        if self.size is None and len(self.buffer) >= _SIZE.size:
+            (self.size,) = _SIZE.unpack_from(self.buffer)
+        return self.size is not None and len(self.buffer) >= _SIZE.size + self.size
+
+    def answer(self) -> tuple[str, Any]:
+        """The worker's ``(status, value)``, once :meth:`feed` said it is complete."""
+        return pickle.loads(memoryview(self.buffer)[_SIZE.size:])
+
+
 def _serve(conn, handler: Callable[..., Any], setup: Callable[[], None] | None, memory: int | None,
            parent: int) -> None:
     """The worker's loop: answer pickled argument tuples with pickled ``(status, value)``."""
@@ -103,9 +153,18 @@ def _serve(conn, handler: Callable[..., Any], setup: Callable[[], None] | None, 
             data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as err:  # noqa: BLE001 - an answer or error that does not pickle
             data = pickle.dumps(("error", RuntimeError(f"{type(err).__name__}: {err}")))
-        conn.send_bytes(data)
+        _send_answer(conn.fileno(), data)
         if payload[0] == "error" and isinstance(payload[1], MemoryError):
             return  # its heap may be in pieces: a fresh fork replaces it
+
+
+class _Expired(Exception):
+    """The time limit of an asynchronous call passed."""
+
+
+def _expire(answer) -> None:
+    if not answer.done():
+        answer.set_exception(_Expired())
 
 
 class _Worker:
@@ -233,11 +292,18 @@ class WorkerPool:
             worker = self._idle.get(timeout=wait)
         except queue.Empty:
             raise PoolBusy(f"no query worker became free within {wait:g} s") from None
+        deadline = None if timeout is None else time.monotonic() + timeout
+        reader = _AnswerReader(worker.conn.fileno())
         try:
             worker.conn.send_bytes(pickle.dumps(args, protocol=pickle.HIGHEST_PROTOCOL))
-            answered = worker.conn.poll(timeout)
+            answered = False
+            while not answered:
+                left = None if deadline is None else deadline - time.monotonic()
+                if (left is not None and left <= 0) or not worker.conn.poll(left):
+                    break
+                answered = reader.feed()
             if answered:
-                status, payload = pickle.loads(worker.conn.recv_bytes())
+                status, payload = reader.answer()
         except (EOFError, OSError):
             self._discard(worker)
             raise WorkerDied("the worker process died without an answer (it may have run out of memory)") from None
@@ -269,16 +335,31 @@ class WorkerPool:
                 raise PoolBusy(f"no query worker became free within {wait:g} s") from None
         loop = asyncio.get_running_loop()
         answer: asyncio.Future[None] = loop.create_future()
-        fd = worker.conn.fileno()
+        reader = _AnswerReader(worker.conn.fileno())
+
+        def readable() -> None:
+            if answer.done():
+                return
+            try:
+                if reader.feed():
+                    answer.set_result(None)
+            except (EOFError, OSError) as err:
+                answer.set_exception(err)
+
         try:
             worker.conn.send_bytes(pickle.dumps(args, protocol=pickle.HIGHEST_PROTOCOL))
-            loop.add_reader(fd, lambda: answer.done() or answer.set_result(None))
+            loop.add_reader(reader.fd, readable)
+            # A timer on the future itself, not asyncio.wait_for: that wraps every call in a
+            # second future and callbacks, a cost each query pays though few ever time out.
+            expiry = loop.call_later(timeout, _expire, answer) if timeout is not None else None
             try:
-                await asyncio.wait_for(answer, timeout)
+                await answer
             finally:
-                loop.remove_reader(fd)
-            status, payload = pickle.loads(worker.conn.recv_bytes())
-        except asyncio.TimeoutError:
+                loop.remove_reader(reader.fd)
+                if expiry is not None:
+                    expiry.cancel()
+            status, payload = reader.answer()
+        except _Expired:
             self._discard(worker)
             raise TimeoutError(f"stopped after the time limit of {timeout:g} s") from None
         except (EOFError, OSError):

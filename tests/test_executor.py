@@ -99,6 +99,27 @@ def test_pool_async_call_and_timeout():
         assert asyncio.run(scenario(pool)) == ("fast", "stopped", "again")
 
 
+def _bytes_of(n: int) -> bytes:
+    return bytes(range(256)) * (n // 256)
+
+
+def test_long_answers_arrive_whole_on_uvloop_and_after_it():
+    """A 20 MB answer comes in many pieces; uvloop's reader leaves the pipe non-blocking, and
+    both the asynchronous call and a blocking call afterwards still get every byte."""
+    import uvloop
+
+    size = 20 << 20
+
+    async def scenario(pool: WorkerPool) -> list[bytes]:
+        return [await pool.call_async(size, timeout=30) for _ in range(3)]
+
+    with WorkerPool(_bytes_of, size=1) as pool:
+        answers = uvloop.run(scenario(pool))
+        answers.append(pool.call(size, timeout=30))
+    assert [len(a) for a in answers] == [size] * 4
+    assert all(a == _bytes_of(size) for a in answers)
+
+
 # -- the executor ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

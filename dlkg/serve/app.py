@@ -41,7 +41,6 @@ import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -67,7 +66,7 @@ from dlkg.serve.protocol import (
     serialize,
     serialize_triples,
 )
-from dlkg.serve.security import LOOPBACK_HOSTS, BodyLimit, Cors, HostCheck, RateLimit, SecurityHeaders
+from dlkg.serve.security import LOOPBACK_HOSTS, Guard, RateLimit
 from dlkg.serve.site import Site, template_environment
 from dlkg.sparql import query_form
 from dlkg.stores import QueryResult, Store, open_store
@@ -615,11 +614,16 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
 # -- the application -----------------------------------------------------------------------------
 
 class _Application(Starlette):
-    """Starlette with the security headers outside its own error handler, so that a 500
-    (an unexpected exception) carries them like every other response."""
+    """Starlette behind the one :class:`~dlkg.serve.security.Guard`, outside Starlette's own
+    error handler, so that a 500 (an unexpected exception) carries its headers like every
+    other response."""
+
+    def __init__(self, *, guard: dict, **options) -> None:
+        self._guard = guard
+        super().__init__(**options)
 
     def build_middleware_stack(self):
-        return SecurityHeaders(super().build_middleware_stack())
+        return Guard(super().build_middleware_stack(), **self._guard)
 
 
 def create_app(store: Store | str | None = None, *, allowed_hosts: Sequence[str] | None = None,
@@ -692,14 +696,11 @@ def create_app(store: Store | str | None = None, *, allowed_hosts: Sequence[str]
         Route("/favicon.ico", lambda request: RedirectResponse("/static/favicon.svg", status_code=301)),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
-    middleware = [Middleware(Cors, paths=_CORS_PATHS, post_paths=("/sparql",)),
-                  Middleware(HostCheck, allowed_hosts=tuple(allowed_hosts or LOOPBACK_HOSTS))]
-    if rate_limit is not None:
-        middleware.append(Middleware(RateLimit, requests=rate_limit[0], period=rate_limit[1]))
     # Documents and results are gzipped where they are made (_compressed), not by a middleware.
-    middleware += [Middleware(BodyLimit, max_body=max_body)]
-    app = _Application(routes=routes, middleware=middleware, lifespan=lifespan,
-                    exception_handlers={HTTPException: _http_error})
+    guard = {"allowed_hosts": tuple(allowed_hosts or LOOPBACK_HOSTS), "cors_paths": _CORS_PATHS,
+             "cors_post_paths": ("/sparql",), "max_body": max_body,
+             "rate_limit": RateLimit(*rate_limit) if rate_limit is not None else None}
+    app = _Application(guard=guard, routes=routes, lifespan=lifespan, exception_handlers={HTTPException: _http_error})
     app.state.server = server
     return app
 

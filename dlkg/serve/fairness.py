@@ -56,6 +56,8 @@ class FairSlots:
         future = asyncio.get_running_loop().create_future()
         self._waiting.setdefault(client, deque()).append(future)
         self._dispatch()
+        if future.done():  # a slot was free: no timer to arm (most requests, on a quiet server)
+            return
         try:
             await asyncio.wait_for(asyncio.shield(future), timeout)
         except (asyncio.TimeoutError, asyncio.CancelledError) as err:
