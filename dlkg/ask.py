@@ -41,6 +41,8 @@ __all__ = ["ask", "read_question", "Answer", "Reading", "Condition", "WORDS", "E
 
 _QUERIES = internal_queries(__file__)  # dlkg/queries/ask-*.rq
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
 # -- the hand-written lexicon of function words -------------------------------------------
 # Each word (any case) and its tag. Tags: ``q`` a question word (which, 哪些), ``yn`` a
 # yes/no form, ``who`` who developed, ``count`` how many, ``neg`` a negation, ``pos`` a verb
@@ -48,8 +50,8 @@ _QUERIES = internal_queries(__file__)  # dlkg/queries/ask-*.rq
 # platform), ``view:NAME`` a view, ``cond`` conditions, ``fw`` the word "framework", ``_``
 # a word that carries no meaning here.
 _WORD_LIST = {
-    "q": "which what list show name give tell 哪些 哪个 哪几个 哪种 哪一个 什么 列出 列举 有哪些",
-    "yn": "does do is are can did has have 吗 是否 能否 可否 是不是 有没有 能不能 可不可以 会不会",
+    "q": "which|what|list|show|name|give|tell 哪些 哪个 哪几个 哪种 哪一个 什么 列出 列举 有哪些",
+    "yn": "does|do|is|are|can|did|has|have 吗 是否 能否 可否 是不是 有没有 能不能 可不可以 会不会",
     "who": "who 谁",
     "count": "how many|number of|count 多少 几个 几种 数量",
     "neg": "not|n't|doesn't|don't|does not|do not|cannot|can't|without|lack|lacks|lacking|no|nor|neither"
@@ -60,22 +62,40 @@ _WORD_LIST = {
                     " 平台 运行 上运行 跑 部署",
     "cue:interface": "interface|interfaces|api|apis|binding|bindings|bindings for 接口 编程接口",
     "cue:language": "implemented in|written in|language|languages|programming language|implementation language"
-                    "|coded in 开发语言 语言 编写 实现 写的 写成",
+                    "|coded in 开发语言 语言 编写 实现 写的 写成 用",
     "cue:developer": "developed|develop|develops|developer|developers|made|created|built|maintained|maintains"
                      "|by 开发 开发的 开发者 开发了 研发 出品",
     "cue:capability": "capability|capabilities|feature|features 能力 功能 特性",
     "view:2018": "in 2018|2018|in the book|the book|book 2018年 书中 书里 原书 当年",
     "view:current": "today|now|currently|nowadays|these days|at present|current 现在 目前 如今 当前 今天 现今",
-    "cond": "condition|conditions|conditional|conditionally|under what|when|how 条件 有条件 什么条件 什么情况",
+    "cond": "condition|conditions|conditional|conditionally|under what|when|how 条件 有条件 什么条件 什么情况 在什么条件下",
     "fw": "framework|frameworks|library|libraries|tool|tools|deep learning|deep-learning 框架 深度学习 开发框架 工具 库",
     "_": "the|a|an|of|in|on|for|to|that|which ones|ones|one|there|it|its|they|them|their|be|please|me|all"
-         "|any|some|use|uses|using|used|able|able to|work|works|also|from|at|as|are there|is there|does it"
-         " 的 了 呢 吧 啊 呀 个 些 都 是 有 在 上 中 用 使用 以 可以 能 能够 可 会 请 问 请问 所有 一下 里 哪 它 它们"
+         "|any|some|use|uses|using|used|able|able to|work|works|from|at|as|are there|is there|does it|were|was"
+         "|ran|cell|cells|in total|altogether|all of"
+         " 的 了 呢 吧 啊 呀 个 些 都 是 有 在 上 中 下 由 一共 总共 单元格 使用 以 可以 能 能够 可 会 请 问 请问 所有 一下 里 哪 它 它们"
          " 这 那 之 其 上面 其中 吗？ 什么的",
 }
+
+
+def _words(text: str) -> list[str]:
+    """The words of one line of :data:`_WORD_LIST`: English phrases separated by ``|``
+    (spaces inside a phrase kept), Chinese words by spaces."""
+    words = []
+    for part in text.split("|"):
+        phrase: list[str] = []
+        for token in part.split(" "):
+            if _CJK.search(token):
+                words.append(token)
+            elif token:
+                phrase.append(token)
+        if phrase:
+            words.append(" ".join(phrase))
+    return words
+
+
 #: The function words: word (lower case) to tag.
-WORDS: dict[str, str] = {word: tag for tag, text in _WORD_LIST.items()
-                         for part in text.split(" ") for word in part.split("|") if word}
+WORDS: dict[str, str] = {word: tag for tag, text in _WORD_LIST.items() for word in _words(text)}
 # The few names people use that are no label in the data: word to a label that is one.
 _ALIASES = {"安卓": "Android", "mac": "Mac OS X", "autograd": "automatic differentiation",
             "自动微分": "自动求导", "multi-gpu": "multi-gpu", "multiple gpus": "multi-gpu", "multi gpu": "multi-gpu",
@@ -86,7 +106,6 @@ _ALIASES = {"安卓": "Android", "mac": "Mac OS X", "autograd": "automatic diffe
 # Characters of Chinese text that carry no meaning in a question (particles, measure words).
 _PUNCT = re.compile(r"[\s?？!！.。,，;；:：、\"'“”‘’()（）《》]+")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9+#.'/-]*[A-Za-z0-9+#]|[A-Za-z0-9]")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 #: Questions it can answer, shown when it cannot read one: ``{framework}`` is filled in.
 EXAMPLES = {
@@ -664,7 +683,7 @@ def _sentence(reading: Reading, result, view) -> str:
         text = (f"{len(names)} {noun}{that}: {_join(names, lang)}." if names else f"No framework{that}.")
         text += "".join(f" {r['label']} only under a condition: {_condition_text(r, lang)}" for r in conditional)
         return text
-    f = reading.framework.names["en"]
+    f = reading.framework.names["en"] if reading.framework else ""
     if intent == "holds":
         holds = bool(result.boolean)
         c = reading.conditions
@@ -692,7 +711,7 @@ def _sentence(reading: Reading, result, view) -> str:
         if level == "Conditional":
             cond = _condition_text(row, lang)
             if zh:
-                return f"有条件支持：{f}{cond}" if cond.endswith("。") else f"有条件支持：{f}：{cond}。"
+                return f"有条件支持（{f}）：{cond}" + ("" if cond.endswith("。") else "。")
             with_ = f" with {row['supportedWith']}" if row.get("supportedWith") else ""
             without = f", not with {row['notSupportedWith']}" if row.get("notSupportedWith") else ""
             return f"Only under a condition: {f} supports {x}{with_}{without} ({cond})."

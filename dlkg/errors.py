@@ -158,6 +158,3 @@ class QuestionNotUnderstood(CheckFailed):
 
     def __str__(self) -> str:
         return f"question: {self.args[0]}"
-
-    def describe(self, names=None) -> str:
-        return str(self)
