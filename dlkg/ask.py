@@ -444,6 +444,18 @@ class Answer:
         """The values of one column, in row order (empty for a yes/no answer)."""
         return self.result.values(column) if self.result.kind == "select" and column in self.result.variables else []
 
+    def shown(self):
+        """The rows for people: the result without the columns no row fills (conditions,
+        where no cell is conditional)."""
+        from dlkg.stores.base import QueryResult
+
+        result = self.result
+        if result.kind != "select":
+            return result
+        keep = [i for i, _ in enumerate(result.variables) if any(row[i] is not None for row in result.rows)]
+        return QueryResult("select", tuple(result.variables[i] for i in keep),
+                           tuple(tuple(row[i] for i in keep) for row in result.rows))
+
     def as_dict(self) -> dict:
         """The answer as JSON data: ``results`` is the SPARQL 1.1 results JSON of the query
         that ran (``boolean`` for ASK), with the reading beside it."""
@@ -465,7 +477,7 @@ class Answer:
         lines = [self.sentence, "", ("理解为：" if zh else "reading: ") + self.reading.describe(),
                  self.view.caption(self.reading.lang), ""]
         if self.result.kind == "select" and self.result.rows:
-            lines += [format_result(self.result, "md").decode("utf-8")]
+            lines += [format_result(self.shown(), "md").decode("utf-8")]
         lines += ["SPARQL:" if not zh else "运行的 SPARQL：", self.sparql.strip(), "",
                   "来源：" if zh else "sources:"]
         lines += [f"  {source}" + (f"  {title}" if title and title != source else "") for source, title in self.sources]
@@ -597,18 +609,24 @@ def _sources(result, store, text: str, reading: Reading, view, book) -> list[tup
     if view is not book:
         from dlkg.timeviews import add_sources
 
-        with_sources = add_sources(QueryResult("select", ("framework",), tuple((ox.NamedNode(f),) for f in sorted(frameworks))),
-                                   store, text)
-        pages = sorted({page for row in with_sources.rows if row[-1] is not None for page in row[-1].value.split(" ")})
-        titles = {s.value: (t.value if t else "") for _, _, s, t in _QUERIES.run(store, "ask-sources",
-                                                                                 lang=ox.Literal(reading.lang)).rows}
-        return [(page, titles.get(page, "")) for page in pages]
-    found = {}
-    for f, about, source, title in _QUERIES.run(store, "ask-sources", lang=ox.Literal(reading.lang)).rows:
-        if f.value in frameworks and (about.value in abouts or (not abouts and reading.intent != "values")):
-            if title is not None or source.value not in found:
-                found[source.value] = title.value if title is not None else ""
-    return sorted(found.items())
+        with_sources = add_sources(rows, store, text)
+        found = {page for row in with_sources.rows if row[-1] is not None for page in row[-1].value.split(" ")}
+    else:
+        found = {source.value for f, about, source, _ in _QUERIES.run(store, "ask-sources").rows
+                 if f.value in frameworks and (about.value in abouts or (not abouts and reading.intent != "values"))}
+    titles = _titles(store, reading.lang)
+    return [(source, titles.get(source, "")) for source in sorted(found)]
+
+
+def _titles(store, lang: str) -> dict[str, str]:
+    """Each source's title in ``lang``, else in English, else the one it has."""
+    rank = {lang: 0, "en": 1}
+    best: dict[str, tuple[int, str]] = {}
+    for _, _, source, title in _QUERIES.run(store, "ask-sources").rows:
+        if title is not None:
+            score = (rank.get(title.language or "", 2), title.value)
+            best[source.value] = min(best.get(source.value, score), score)
+    return {source: title for source, (_, title) in best.items()}
 
 
 # -- the sentence ----------------------------------------------------------------------------
