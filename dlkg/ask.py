@@ -222,15 +222,17 @@ class _Lexicon:
         self.latin = {name: iris for name, iris in names.items() if not _CJK.search(name) and len(name) >= 4}
 
 
-@lru_cache(maxsize=4)
-def _packaged_lexicon(view_name: str) -> _Lexicon:
-    from dlkg.query import read_view
+@lru_cache(maxsize=None)
+def _function_words():
+    """An automaton of the function words alone: the view a question names is read with it,
+    before any store is opened."""
+    import ahocorasick
 
-    return _Lexicon(_QUERIES.run(read_view(None, view_name), "ask-lexicon").rows)
-
-
-def _lexicon(store, view_name: str, packaged: bool) -> _Lexicon:
-    return _packaged_lexicon(view_name) if packaged else _Lexicon(_QUERIES.run(store, "ask-lexicon").rows)
+    automaton = ahocorasick.Automaton()
+    for word, tag in WORDS.items():
+        automaton.add_word(word, (word, "word", tag))
+    automaton.make_automaton()
+    return automaton
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -247,11 +249,11 @@ def _bounded(text: str, start: int, end: int) -> bool:
                 or (text[end - 1].isascii() and text[end - 1].isalnum() and after.isascii() and after.isalnum()))
 
 
-def _spot(text: str, lexicon: _Lexicon) -> list[tuple[int, int, str, object]]:
-    """Longest, leftmost, whole-word matches: ``(start, end, kind, payload)``."""
+def _spot(text: str, automaton) -> list[tuple[int, int, str, object]]:
+    """Longest, leftmost, whole-word matches of an automaton's words: ``(start, end, kind, payload)``."""
     lowered = text.lower() if len(text.lower()) == len(text) else text
     spans = []
-    for end, (key, kind, payload) in lexicon.automaton.iter_long(lowered):
+    for end, (key, kind, payload) in automaton.iter_long(lowered):
         start = end - len(key) + 1
         if _bounded(lowered, start, end + 1):
             spans.append((start, end + 1, kind, payload))
@@ -315,7 +317,7 @@ def read_question(question: str, *, lexicon: _Lexicon, lang: str | None = None) 
     """
     lang = lang or _language(question)
     text = question.strip()
-    spans = _spot(text, lexicon)
+    spans = _spot(text, lexicon.automaton)
     corrections, unknown = [], []
     for start, word in _leftovers(text, spans):
         typo = _typo(word, lexicon) if not _CJK.search(word) else None
@@ -520,15 +522,19 @@ def ask(question: str, *, lang: str | None = None, view=None, store=None) -> Ans
     guess_lang = lang or _language(question)
     asked_view = resolve(view) if view is not None else None
     # The view words are function words: read them first, to read the names of that view.
-    spotted = {tag for start, end, kind, tag in _spot(question, _packaged_lexicon(BOOK.name)) if kind == "word"}
+    spotted = {tag for _, _, _, tag in _spot(question, _function_words())}
     named = next((tag.split(":")[1] for tag in sorted(spotted) if tag.startswith("view:")), None)
     chosen = asked_view or (resolve(named) if named else BOOK)
     if asked_view is not None and named is not None and resolve(named) is not asked_view:
         raise UsageError(f"the question asks about {resolve(named).label()}, the option {asked_view.label()}",
                          param="view")
-    packaged = store is None
-    store = read_view(store, chosen) or read_view(None, chosen)
-    reading = read_question(question, lexicon=_lexicon(store, chosen.name, packaged), lang=guess_lang)
+    if store is None and chosen is BOOK:
+        from dlkg.stores import open_store
+
+        store = open_store()  # the packaged graph reads the book's view: nothing to point (start-up time)
+    else:
+        store = read_view(store, chosen) or read_view(None, chosen)
+    reading = read_question(question, lexicon=_Lexicon(_QUERIES.run(store, "ask-lexicon").rows), lang=guess_lang)
     if lang:
         reading.lang = lang
     return _answer(question, reading, store, chosen)
@@ -606,23 +612,24 @@ def _sources(result, store, text: str, reading: Reading, view, book) -> list[tup
     abouts = {c.value for c in reading.conditions}
     if reading.intent == "values":
         abouts |= {row[rows.variables.index("value")].value for row in rows.rows}
+    statements = _QUERIES.run(store, "ask-sources").rows
     if view is not book:
         from dlkg.timeviews import add_sources
 
         with_sources = add_sources(rows, store, text)
         found = {page for row in with_sources.rows if row[-1] is not None for page in row[-1].value.split(" ")}
     else:
-        found = {source.value for f, about, source, _ in _QUERIES.run(store, "ask-sources").rows
+        found = {source.value for f, about, source, _ in statements
                  if f.value in frameworks and (about.value in abouts or (not abouts and reading.intent != "values"))}
-    titles = _titles(store, reading.lang)
+    titles = _titles(statements, reading.lang)
     return [(source, titles.get(source, "")) for source in sorted(found)]
 
 
-def _titles(store, lang: str) -> dict[str, str]:
+def _titles(statements, lang: str) -> dict[str, str]:
     """Each source's title in ``lang``, else in English, else the one it has."""
     rank = {lang: 0, "en": 1}
     best: dict[str, tuple[int, str]] = {}
-    for _, _, source, title in _QUERIES.run(store, "ask-sources").rows:
+    for _, _, source, title in statements:
         if title is not None:
             score = (rank.get(title.language or "", 2), title.value)
             best[source.value] = min(best.get(source.value, score), score)
