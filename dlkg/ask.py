@@ -35,7 +35,6 @@ import pyoxigraph as ox
 from dlkg.catalogue import internal_queries
 from dlkg.errors import QuestionNotUnderstood, UsageError
 from dlkg.find import FACETS
-from dlkg.namespaces import DLKG
 
 __all__ = ["ask", "read_question", "Answer", "Reading", "Condition", "WORDS", "EXAMPLES"]
 
@@ -61,9 +60,9 @@ _WORD_LIST = {
     "cue:platform": "run on|runs on|running on|run|runs|platform|platforms|os|operating system|deploy on|available on"
                     " 平台 运行 上运行 跑 部署",
     "cue:interface": "interface|interfaces|api|apis|binding|bindings|bindings for 接口 编程接口",
-    "cue:language": "implemented in|written in|language|languages|programming language|implementation language"
+    "cue:language": "implemented in|written in|developed in|built in|made in|language|languages|programming language|implementation language"
                     "|coded in 开发语言 语言 编写 实现 写的 写成 用",
-    "cue:developer": "developed|develop|develops|developer|developers|made|created|built|maintained|maintains"
+    "cue:developer": "developed|develop|develops|developer|developers|made|created|built"
                      "|by 开发 开发的 开发者 开发了 研发 出品",
     "cue:capability": "capability|capabilities|feature|features 能力 功能 特性",
     "view:2018": "in 2018|2018|in the book|the book|book 2018年 书中 书里 原书 当年",
@@ -381,6 +380,8 @@ def read_question(question: str, *, lexicon: _Lexicon, lang: str | None = None) 
     target = next((cue for _, cue in sorted(cues, reverse=True) if cue != "developer"), None)
     if "who" in has or ("cue:developer" in has and not conditions and frameworks and "q" in has):
         target = "developer"
+    elif target is None and frameworks and not conditions and "pos" in has and "q" in has:
+        target = "capability"  # "What does Caffe support?"
     reading = dict(lang=lang, view=view, count=count, corrections=[(t, lexicon.entities[next(iter(i))]["names"]["en"])
                                                                    for t, i in corrections])
     framework = frameworks[0] if len(frameworks) == 1 else None
@@ -656,6 +657,8 @@ _NEGATED_PLURAL = {"interface": "do not have the interface {x}", "platform": "do
 _TARGETS = {"platform": ("runs on", "支持的平台"), "interface": ("has the interfaces", "支持的接口"),
             "language": ("is implemented in", "的开发语言"), "developer": ("was developed by", "的开发者"),
             "supports": ("supports", "支持的能力")}
+_TARGET_NOUNS = {"platform": "platforms", "interface": "interfaces", "language": "languages",
+                 "developer": "developers", "supports": "capabilities"}
 
 
 def _phrase(c: Condition, lang: str, *, form: str) -> str:
@@ -693,8 +696,9 @@ def _sentence(reading: Reading, result, view) -> str:
     if intent == "frameworks":
         rows = _rows(result)
         names = [r["label"] for r in rows]
+        form = "single" if len(names) == 1 else "plural"
         if reading.conditions:
-            conds = ("并且" if zh else " and ").join(_phrase(c, lang, form="plural") for c in reading.conditions)
+            conds = ("并且" if zh else " and ").join(_phrase(c, lang, form=form) for c in reading.conditions)
         else:
             conds = ""
         conditional = [r for r in rows if r.get("condition")]
@@ -760,7 +764,7 @@ def _sentence(reading: Reading, result, view) -> str:
         if not values:
             return f"{view.label(lang)} names nothing that {f} {verb}."
         if reading.count:
-            return f"{f} {verb} {len(values)}: {_join(values, lang)}."
+            return f"{f}: {len(values)} {_TARGET_NOUNS[reading.target]}: {_join(values, lang)}."
         return f"{f} {verb} {_join(values, lang)}."
     rows = _rows(result)
     items = [f"{r['label']}: {r['capability']} ({r['condition']})" for r in rows]
