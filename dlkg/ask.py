@@ -102,7 +102,7 @@ _ALIASES = {"安卓": "Android", "mac": "Mac OS X", "autograd": "automatic diffe
             "分布式": "multi-machine", "distributed training": "multi-machine", "pre-trained models": "pretrained",
             "pretrained model": "pretrained", "预训练": "pretrained", "recurrent networks": "rnn",
             "recurrent neural networks": "rnn", "convolutional networks": "cnn", "cnns": "cnn", "rnns": "rnn"}
-# Characters of Chinese text that carry no meaning in a question (particles, measure words).
+# Punctuation and spaces (both scripts) separate words; Latin words; Chinese characters.
 _PUNCT = re.compile(r"[\s?？!！.。,，;；:：、\"'“”‘’()（）《》]+")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9+#.'/-]*[A-Za-z0-9+#]|[A-Za-z0-9]")
 
