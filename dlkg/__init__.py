@@ -12,6 +12,8 @@ owlready2) load only on the paths that need them.
 ['Caffe', 'Deeplearning4j', 'Keras', 'MXNet', 'PyTorch', 'TensorFlow', 'Theano', 'Torch']
 >>> dlkg.find(interface=["Python"], platform=["Android"]).values("label")
 ['Deeplearning4j', 'MXNet']
+>>> dlkg.ask("哪些框架支持Python接口并且能在Android上运行？").values()
+['Deeplearning4j', 'MXNet']
 >>> dlkg.sparql("ASK { ?f <https://w3id.org/dlkg/ontology#runsOn> <https://w3id.org/dlkg/resource/iOS> }").boolean
 True
 >>> print(dlkg.render_table(dlkg.table(lang="en"), "csv").splitlines()[1])
@@ -36,6 +38,7 @@ _PUBLIC = {
     "query": "dlkg.query:run_canned",
     "sparql": "dlkg.query:run_sparql",
     "find": "dlkg.find:find",
+    "ask": "dlkg.ask:ask",
     "table": "dlkg.table:build_table",
     "render_table": "dlkg.table:render",
     "export": "dlkg.export:export_graph",
@@ -53,6 +56,7 @@ _PUBLIC = {
     "QueryTimeout": "dlkg.errors:QueryTimeout",
     "ResultTooLarge": "dlkg.errors:ResultTooLarge",
     "StoreError": "dlkg.errors:StoreError",
+    "QuestionNotUnderstood": "dlkg.errors:QuestionNotUnderstood",
 }
 
 __all__ = ["__version__", *_PUBLIC]

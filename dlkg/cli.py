@@ -362,6 +362,36 @@ def find(store: str | None, graphs: tuple[str, ...], union: bool, view: str | No
 
 
 @main.command()
+@click.argument("question")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
+              help="The answer's language (default: the question's).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people; json: the SPARQL 1.1 results of the query that ran, with the reading.")
+@store_option
+@view_options
+@handles_errors
+def ask(question: str, lang: str | None, fmt: str, store: str | None, view: str | None, as_of: str | None) -> None:
+    """Answer QUESTION in plain English or Chinese from the graph, with the query that ran and
+    the sources; a question it cannot read exits 1 with questions it can answer."""
+    from dlkg.ask import ask as answer
+    from dlkg.output import write_output
+
+    chosen = None
+    if view is not None or as_of is not None:
+        from dlkg.timeviews import resolve
+
+        chosen = resolve(view, as_of)
+    read = _read(store) if store is not None else None
+    result = answer(question, lang=lang, view=chosen, store=read)
+    if fmt == "json":
+        import json
+
+        write_output(json.dumps(result.as_dict(), ensure_ascii=False, indent=1) + "\n")
+    else:
+        write_output(result.to_text())
+
+
+@main.command()
 @click.argument("framework")
 @store_option
 @graph_options

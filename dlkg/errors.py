@@ -35,6 +35,7 @@ __all__ = [
     "QueryTimeout",
     "ResultTooLarge",
     "StoreError",
+    "QuestionNotUnderstood",
 ]
 
 
@@ -143,3 +144,17 @@ class ResultTooLarge(QueryError):
 
 class StoreError(DlkgError):
     """A triple store could not be reached or refused a request. Exit code 1."""
+
+
+class QuestionNotUnderstood(CheckFailed):
+    """``dlkg ask`` could not read a question; never a guess. Exit code 1.
+
+    Args:
+        message: Which words were not understood, or why nothing could be read.
+        problems: Questions that can be answered (shown below the message).
+    """
+
+    param = "question"
+
+    def __str__(self) -> str:
+        return f"question: {self.args[0]}"

@@ -12,13 +12,15 @@ to :mod:`dlkg.cli`, which parses it fully and reports it (same messages, same ex
 ('python-on-android', 'json')
 >>> plain_query(["query", "frameworks-by-platform", "-p", "platform=iOS"]) is None
 True
+>>> plain_ask(["ask", "Who developed Keras?", "--format", "json"])
+('Who developed Keras?', 'json')
 """
 
 from __future__ import annotations
 
 import sys
 
-__all__ = ["main", "plain_query"]
+__all__ = ["main", "plain_query", "plain_ask"]
 
 
 def plain_query(args: list[str]) -> tuple[str, str | None] | None:
@@ -55,12 +57,43 @@ def _answer(name: str, fmt: str | None) -> bool:
     return True
 
 
+def plain_ask(args: list[str]) -> tuple[str, str] | None:
+    """``(question, format)`` for ``ask QUESTION [--format text|json]``; None otherwise."""
+    if len(args) not in (2, 4) or args[0] != "ask" or args[1].startswith("-"):
+        return None
+    if len(args) == 2:
+        return args[1], "text"
+    return (args[1], args[3]) if args[2] == "--format" and args[3] in ("text", "json") else None
+
+
+def _ask(question: str, fmt: str) -> bool:
+    """Answer a question on the packaged graph and print it; False on a dlkg error (the full
+    command then runs it again and reports it, refusals and their suggestions included)."""
+    from dlkg.ask import ask
+    from dlkg.errors import DlkgError
+    from dlkg.output import write_output
+
+    try:
+        answer = ask(question)
+    except DlkgError:
+        return False
+    if fmt == "json":
+        import json
+
+        write_output(json.dumps(answer.as_dict(), ensure_ascii=False, indent=1) + "\n")
+    else:
+        write_output(answer.to_text())
+    return True
+
+
 def main(argv: list[str] | None = None) -> int | None:
     """Run the ``dlkg`` command with ``argv`` (default: the process's arguments)."""
     args = sys.argv[1:] if argv is None else list(argv)
-    plain = plain_query(args)
+    plain, question = plain_query(args), plain_ask(args)
     try:
         if plain is not None and _answer(*plain):
+            return 0
+        if question is not None and _ask(*question):  # `dlkg ask` without click, as `dlkg query`
             return 0
     except KeyboardInterrupt:
         print("dlkg: interrupted", file=sys.stderr)

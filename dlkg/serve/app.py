@@ -593,6 +593,51 @@ def changes(request: Request) -> Response:
     return _render(request, "changes.html", lang, title=TEXT[lang]["nav_changes"], nav="changes", changes=found)
 
 
+# -- dlkg ask: GET /ask?q=... ----------------------------------------------------------------------
+
+async def ask_page(request: Request) -> Response:
+    """``/ask?q=...``: a question in plain English or Chinese answered (:func:`dlkg.ask.ask`,
+    on the packaged graph, as ``/changes``: a view is chosen on a store, and the server's
+    store is shared); a page, or JSON (the reading beside the SPARQL results) for a client
+    that asks for ``application/json`` or ``format=json``. Not understood: 422 with
+    questions it can answer."""
+    from dlkg.ask import ask
+    from dlkg.errors import QuestionNotUnderstood, UsageError
+
+    question = request.query_params.get("q", "")
+    wants_json = request.query_params.get("format") == "json" or \
+        choose(request.headers.get("accept"), ["text/html", "application/json"]) == "application/json"
+    lang = _lang(request)
+    view = request.query_params.get("view") or None
+    answer, refused, status = None, None, 200
+    if question.strip():
+        try:
+            answer = await run_in_threadpool(ask, question, view=view)
+        except QuestionNotUnderstood as err:
+            refused, status = {"message": err.args[0], "suggestions": err.problems}, 422
+        except UsageError as err:
+            refused, status = {"message": err.message, "suggestions": []}, 400
+    elif wants_json:
+        refused, status = {"message": "no question: give it as q", "suggestions": []}, 400
+    if wants_json:
+        body = answer.as_dict() if answer else {"question": question, "error": refused["message"],
+                                                "suggestions": refused["suggestions"]}
+        import json
+
+        return Response(json.dumps(body, ensure_ascii=False, indent=1), status_code=status,
+                        media_type="application/json", headers={"Vary": "Accept"})
+    columns, rows, sources = [], [], []
+    if answer is not None:
+        shown = answer.shown()
+        if shown.kind == "select":
+            columns = list(shown.variables)
+            rows = [[term.value if term is not None else "" for term in row] for row in shown.rows]
+        sources = [{"source": s, "title": t or s, "page": "/page/" + s[len(RES):] if s.startswith(RES) else ""}
+                   for s, t in answer.sources]
+    return _render(request, "ask.html", lang, status=status, title=TEXT[lang]["ask_title"], nav="",
+                   question=question, answer=answer, refused=refused, columns=columns, rows=rows, sources=sources)
+
+
 def docs_file(request: Request) -> Response:
     server: _Server = request.app.state.server
     path = server.docs.path(request.path_params["file"])
@@ -684,6 +729,7 @@ def create_app(store: Store | str | None = None, *, allowed_hosts: Sequence[str]
         Route("/editor", editor, methods=["GET"]),
         Route("/diagram", diagram, methods=["GET"]),
         Route("/changes", changes, methods=["GET"]),
+        Route("/ask", ask_page, methods=["GET"]),
         Route("/docs/{file}", docs_file, methods=["GET"]),
         Route("/page/{name:path}", page, methods=["GET"]),
         Route("/resource/{name:path}", resource, methods=["GET"]),

@@ -160,6 +160,21 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
+# -- dlkg ask: the question box on the home page and the /ask page --------------------------
+TEXT["zh"].update({
+    "ask_label": "用中文或英文提问", "ask_button": "提问", "ask_title": "提问",
+    "ask_placeholder": "哪些框架支持Python接口并且能在Android上运行？",
+    "ask_reading": "理解为", "ask_sparql": "运行的 SPARQL", "ask_sources": "来源",
+    "ask_not_understood": "没有读懂这个问题", "ask_try": "可以这样问：",
+})
+TEXT["en"].update({
+    "ask_label": "Ask in English or Chinese", "ask_button": "Ask", "ask_title": "Ask",
+    "ask_placeholder": "Which frameworks have a Python interface and run on Android?",
+    "ask_reading": "Reading", "ask_sparql": "The SPARQL that ran", "ask_sources": "Sources",
+    "ask_not_understood": "The question was not understood", "ask_try": "Questions it can answer:",
+})
+
+
 def pick_language(requested: str | None, accept_language: str | None) -> str:
     """``zh`` or ``en``: the ``lang`` parameter when valid, else the first of the browser's
     languages that is one of them, else ``zh`` (the source's language).
