@@ -533,8 +533,12 @@ def ask(question: str, *, lang: str | None = None, view=None, store=None) -> Ans
         from dlkg.stores import open_store
 
         store = open_store()  # the packaged graph reads the book's view: nothing to point (start-up time)
+    elif store is None:
+        store = read_view(None, chosen)
     else:
-        store = read_view(store, chosen) or read_view(None, chosen)
+        from dlkg.stores import viewing
+
+        store = viewing(store, chosen)  # the caller's store stays pointed where it was (a server's is shared)
     reading = read_question(question, lexicon=_Lexicon(_QUERIES.run(store, "ask-lexicon").rows), lang=guess_lang)
     if lang:
         reading.lang = lang

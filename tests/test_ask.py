@@ -81,3 +81,19 @@ def test_bad_input_is_exit_2():
     assert done.returncode == 2 and done.stderr.startswith("dlkg: error: --view: the question asks about")
     with pytest.raises(UsageError):
         dlkg.ask("Which frameworks run on Android?", lang="fr")
+
+
+def test_asking_on_a_store_leaves_it_reading_what_it_read():
+    """A server's store is shared by every page: a question of today's view reads its own
+    handle of it. Today: MindSpore, ONNX Runtime, PyTorch, TensorFlow (pages cited in
+    tests/test_current.py, e.g. https://docs.pytorch.org/executorch/stable); the book:
+    Deeplearning4j and MXNet (Table 14.1)."""
+    from dlkg.query import run_canned
+    from dlkg.stores import MemoryStore
+
+    store = MemoryStore()
+    today = dlkg.ask("Which frameworks have a Python interface and run on Android today?", store=store)
+    assert today.view.name == "current"
+    assert today.values() == ["MindSpore", "ONNX Runtime", "PyTorch", "TensorFlow"]
+    assert store.view is None
+    assert run_canned("python-on-android", store=store).values("label") == ["Deeplearning4j", "MXNet"]

@@ -69,7 +69,7 @@ from dlkg.serve.protocol import (
 from dlkg.serve.security import LOOPBACK_HOSTS, Guard, RateLimit
 from dlkg.serve.site import Site, template_environment
 from dlkg.sparql import query_form
-from dlkg.stores import QueryResult, Store, open_store
+from dlkg.stores import QueryResult, Store, open_store, viewing
 
 __all__ = ["create_app", "DEFAULT_QUERY_TIMEOUT", "DEFAULT_ROW_LIMIT", "DEFAULT_RATE_LIMIT", "DEFAULT_MAX_BODY"]
 
@@ -165,11 +165,31 @@ class _Server:
         self.store = store
         self.owns_store = owns_store
         self.site = Site(store)
+        #: One site per dated view the pages have shown, each on its own handle of the store.
+        self._sites: dict[str, Site] = {}
+        self._sites_lock = threading.Lock()
         self.executor = executor
         self.max_concurrent = max_concurrent_queries
         self._slots: FairSlots | None = None
         self.docs = docs
         self.templates = Jinja2Templates(env=template_environment())
+
+    def site_for(self, view) -> Site:
+        """The pages' reading of a dated view (:class:`~dlkg.timeviews.View`): the store's own
+        view is :attr:`site`; another one reads a handle of the store pointed at it
+        (:func:`dlkg.stores.viewing`), made once.
+
+        Raises:
+            UsageError: the store does not hold that view's graph.
+        """
+        from dlkg.timeviews import BOOK
+
+        if view is (self.store.view or BOOK):
+            return self.site
+        with self._sites_lock:
+            if view.name not in self._sites:
+                self._sites[view.name] = Site(viewing(self.store, view))
+            return self._sites[view.name]
 
     @property
     def slots(self) -> FairSlots:
@@ -483,13 +503,60 @@ def _not_found(request: Request, message: str | None = None) -> Response:
     return _text(404, message or f"nothing is served at {request.url.path}")
 
 
-def comparison(request: Request) -> Response:
-    """``/``: Table 14.1 rebuilt from the graph, filtered by the facets in the URL."""
+def _viewed(request: Request) -> tuple[Site, dict] | Response:
+    """The site of the dated view a page asks for (``?view=2018|current`` or ``?as_of=DATE``,
+    as ``--view`` and ``--as-of``; the store's own by default) and what the page's view switch
+    shows; a 400 page for a view that is unknown or not in the store."""
+    from dlkg.timeviews import BOOK, resolve, views
+
     server: _Server = request.app.state.server
-    site = server.site
+    lang = _lang(request)
+    asked, as_of = request.query_params.get("view"), request.query_params.get("as_of")
+    try:
+        view = resolve(asked or None, as_of or None) if asked or as_of else server.store.view or BOOK
+        site = server.site_for(view)
+    except DlkgError as err:
+        return _render(request, "error.html", lang, status=400, title=TEXT[lang]["bad_request"],
+                       message=err.describe(), nav="")
+    default = server.store.view or BOOK
+    path = "/" + request.url.path.lstrip("/")
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("view", "as_of")]
+    switch = [{"name": v.name, "label": v.label(lang), "current": v is view,
+               "href": _url(path, kept + ([] if v is default else [("view", v.name)]))} for v in views()]
+    return site, {"view": view, "view_caption": view.caption(lang), "view_switch": switch,
+                  "view_query": "" if view is default else f"&view={view.name}"}
+
+
+def _elsewhere(request: Request, iri: str, shown) -> str | None:
+    """What a 404 for a resource says when another dated view has it (a framework of today
+    that the book does not know): which view, and the address that shows it there."""
+    from dlkg.timeviews import views
+
+    server: _Server = request.app.state.server
+    lang = _lang(request)
+    for other in views():
+        try:
+            if other is not shown and server.site_for(other).exists(iri):
+                where = _url("/" + request.url.path.lstrip("/"), [("lang", lang), ("view", other.name)])
+                if lang == "zh":
+                    return f"{shown.label(lang)}中没有它；{other.label(lang)}中有：{where}"
+                return f"not in {shown.label(lang)}; {other.label(lang)} has it: {where}"
+        except DlkgError:  # the store does not hold that view
+            continue
+    return None
+
+
+def comparison(request: Request) -> Response:
+    """``/``: Table 14.1 rebuilt from the graph, filtered by the facets in the URL, in the
+    dated view asked for."""
+    viewed = _viewed(request)
+    if isinstance(viewed, Response):
+        return viewed
+    site, view = viewed
     lang = _lang(request)
     table = site.table(lang)
-    params = {key: request.query_params.getlist(key) for key in request.query_params.keys()}
+    params = {key: request.query_params.getlist(key) for key in request.query_params.keys()
+              if key not in ("view", "as_of")}
     state = site.filter(params)
     rows = table.rows if not state.active else [r for r in table.rows if r.framework in set(state.matches or [])]
     levels = site.cell_levels
@@ -502,24 +569,26 @@ def comparison(request: Request) -> Response:
     return _render(request, "index.html", lang, status=400 if state.error else 200, title=table.title, nav="table",
                    table=table, rows=body_rows, total=len(table.rows), state=state,
                    facets=site.facet_options(lang), capabilities=site.capability_options(lang),
-                   levels=site.level_options(lang))
+                   levels=site.level_options(lang), **view)
 
 
 def page(request: Request) -> Response:
-    """``/page/NAME``: a framework's page, or any other resource's."""
-    server: _Server = request.app.state.server
-    site = server.site
+    """``/page/NAME``: a framework's page (in the dated view asked for), or any other resource's."""
+    viewed = _viewed(request)
+    if isinstance(viewed, Response):
+        return viewed
+    site, view = viewed
     name = request.path_params["name"]
     iri = _resource_iri(name)
     if iri is None or not site.exists(iri):
-        return _not_found(request)
+        return _not_found(request, iri and _elsewhere(request, iri, view["view"]))
     lang = _lang(request)
     alternates = _alternates(f"/data/{name}")
     if site.is_framework(iri):
         framework = site.framework(iri, lang)
         others = [{"name": f[len(RES):], "label": site.label(f, lang)} for f in site.frameworks() if f != iri]
         return _render(request, "framework.html", lang, title=framework["name"], nav="table", fw=framework,
-                       others=others, alternates=alternates)
+                       others=others, alternates=alternates, **view)
     return _render(request, "resource.html", lang, title=site.label(iri, lang), nav="", res=site.resource(iri, lang),
                    alternates=alternates)
 
@@ -596,11 +665,10 @@ def changes(request: Request) -> Response:
 # -- dlkg ask: GET /ask?q=... ----------------------------------------------------------------------
 
 async def ask_page(request: Request) -> Response:
-    """``/ask?q=...``: a question in plain English or Chinese answered (:func:`dlkg.ask.ask`,
-    on the packaged graph, as ``/changes``: a view is chosen on a store, and the server's
-    store is shared); a page, or JSON (the reading beside the SPARQL results) for a client
-    that asks for ``application/json`` or ``format=json``. Not understood: 422 with
-    questions it can answer."""
+    """``/ask?q=...``: a question in plain English or Chinese answered from the server's store
+    (:func:`dlkg.ask.ask`, on its own handle of the store for the view the question names); a
+    page, or JSON (the reading beside the SPARQL results) for a client that asks for
+    ``application/json`` or ``format=json``. Not understood: 422 with questions it can answer."""
     from dlkg.ask import ask
     from dlkg.errors import QuestionNotUnderstood, UsageError
 
@@ -612,7 +680,7 @@ async def ask_page(request: Request) -> Response:
     answer, refused, status = None, None, 200
     if question.strip():
         try:
-            answer = await run_in_threadpool(ask, question, view=view)
+            answer = await run_in_threadpool(partial(ask, question, view=view, store=request.app.state.server.store))
         except QuestionNotUnderstood as err:
             refused, status = {"message": err.args[0], "suggestions": err.problems}, 422
         except UsageError as err:

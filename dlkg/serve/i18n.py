@@ -17,6 +17,7 @@ TEXT: dict[str, dict[str, str]] = {
         "nav_table": "对比表",
         "nav_diagram": "关系图",
         "nav_changes": "变化",
+        "view": "视图", "bad_request": "请求有误",
         "changes_lead": "从书中的视图（2018年）到当前视图的逐格变化，每一项都列出两边的出处。",
         "change_framework": "框架", "change_column": "列", "change_kind": "变化", "change_from": "原值",
         "change_to": "新值", "change_sources_from": "原出处", "change_sources_to": "新出处",
@@ -87,6 +88,7 @@ TEXT: dict[str, dict[str, str]] = {
         "nav_table": "Comparison",
         "nav_diagram": "Diagram",
         "nav_changes": "Changes",
+        "view": "View", "bad_request": "Bad request",
         "changes_lead": "What changed, cell by cell, from the book's view (2018) to the current view, each with "
                         "its sources on both sides.",
         "change_framework": "Framework", "change_column": "Column", "change_kind": "Change", "change_from": "From",

@@ -18,7 +18,7 @@ from dlkg.stores.base import QueryResult, Store
 from dlkg.stores.oxigraph import MemoryStore, OxigraphStore
 
 __all__ = ["QueryResult", "Store", "MemoryStore", "OxigraphStore", "open_store", "kind_of", "register", "store_class",
-           "read_graphs"]
+           "read_graphs", "viewing"]
 
 #: Store kinds by name (:attr:`Store.kind`) and the class that implements each, as
 #: ``module:Class``, imported when first used (a remote store's HTTP stack costs start-up time).
@@ -147,7 +147,7 @@ def read_graphs(store: Store, *, graphs: Sequence[str] = (), union: bool = False
         else:
             store.default_graphs = chosen.graphs  # type: ignore[attr-defined]
         if view is not None and not store.holds_graph(chosen.graph):
-            raise UsageError(f"the store holds no {chosen.label()} (graph <{chosen.graph}>); "
+            raise UsageError(f"the store does not hold {chosen.label()} (graph <{chosen.graph}>); "
                              "load it with 'dlkg load --into' it", param="view")
     if not graphs and (store.holds_graph(ONTOLOGY_GRAPH) or store.holds_graph(chosen.graph)):
         return store  # the usual case, asked cheaply; listing the graphs is for the messages below
@@ -174,3 +174,22 @@ def read_graphs(store: Store, *, graphs: Sequence[str] = (), union: bool = False
     where = f"named graphs {listed}" if named else "its default graph"
     raise UsageError(f"the store holds none of dlkg's graphs, only other data (in {where}): the reading "
                      "commands read it with --graph IRI (a named graph) or --union (everything)", param="store")
+
+
+def viewing(store: Store, view) -> Store:
+    """Another handle on the same store, reading the dated ``view``
+    (:func:`read_graphs`): the handles share the data and differ only in what they read, so
+    a server shows every view at once from one store, and the store given is left as it is.
+
+    Raises:
+        UsageError: an unknown view, or one whose graph the store does not hold.
+
+    >>> store = open_store()
+    >>> current = viewing(store, "current")
+    >>> store.view is None, current.view.name
+    (True, 'current')
+    """
+    import copy
+
+    store.named_graphs()  # an in-memory store reads its other packaged files now: the handles share them
+    return read_graphs(copy.copy(store), view=view)

@@ -120,6 +120,31 @@ def test_framework_page_from_the_table(page):
     shot(page, "framework-keras-en")
 
 
+def test_view_switch_keeps_filters_and_pages_in_the_view(page):
+    """Issue 14: the table of today beside the book's. Python and Android today: MindSpore,
+    ONNX Runtime, PyTorch and TensorFlow (worked out in tests/test_current.py from their pages,
+    e.g. https://docs.pytorch.org/executorch/stable for PyTorch on Android)."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{page.base_url}/?lang=en")
+    expect(page.locator("#view-caption")).to_have_text("view: the book's view (2018)")
+    page.locator('.view-switch a[data-view="current"]').click()
+    expect(page.locator("#view-caption")).to_have_text("view: the current view (2026-12-06)")
+    expect(page.locator("#comparison tbody tr")).to_have_count(14)
+    chip(page, "interface", "Python").click()
+    chip(page, "platform", "Android").click()
+    expect(page.locator("#comparison tbody tr")).to_have_count(4)
+    assert sorted(framework_rows(page)) == ["MindSpore", "ONNXRuntime", "PyTorch", "TensorFlow"]
+    assert "view=current" in page.url
+    shot(page, "comparison-en-current-python-android")
+    page.locator("#comparison tbody th a", has_text=re.compile("^PyTorch$")).click()
+    expect(page.locator("#view-caption")).to_have_text("view: the current view (2026-12-06)")
+    runs_on = page.locator("dt", has_text="runs on").locator("xpath=following-sibling::dd[1]")
+    expect(runs_on).to_contain_text("Android")
+    page.locator('.view-switch a[data-view="2018"]').click()
+    expect(runs_on).to_have_text("Linux, Mac OS X")
+
+
 def yasqe_text(page) -> str:
     return page.evaluate("() => document.querySelector('#yasgui .CodeMirror').CodeMirror.getValue()")
 

@@ -239,3 +239,82 @@ def test_changes_page_lists_what_changed_since_the_book(base_url, lang, heading)
     row = next(line for line in page.text.splitlines() if "<td>PyTorch</td>" in line and "iOS" in line)
     assert "Android" in row and 'href="https://docs.pytorch.org/executorch/stable' in page.text
     assert 'href="//' not in page.text and 'href="/changes?lang=' in page.text
+
+
+# -- the dated views (issue 14) ----------------------------------------------------------------
+
+def view_caption(page: str) -> str:
+    return re.search(r'id="view-caption">([^<]*)<', page).group(1)
+
+
+def test_pages_say_their_view_and_switch_to_the_current_one(base_url):
+    book = get(base_url, "/", lang="en").text
+    assert view_caption(book) == "view: the book&#39;s view (2018)"
+    assert 'href="/?lang=en&amp;view=current" data-view="current"' in book
+    # The current view: the book's nine, then the five frameworks data/current.ttl adds, each
+    # with its record page (e.g. https://github.com/jax-ml/jax README for JAX).
+    current = get(base_url, "/", lang="en", view="current").text
+    assert view_caption(current) == "view: the current view (2026-12-06)"
+    assert rows(current)[:9] == ALL_NINE
+    assert sorted(rows(current)[9:]) == ["JAX", "MLX", "MindSpore", "ONNXRuntime", "PaddlePaddle"]
+    assert 'data-view="current" aria-current="true"' in current
+    # Links stay in the view: a row's page, clearing the filters, the facet form.
+    assert 'href="/page/JAX?lang=en&amp;view=current"' in current
+    assert '<input type="hidden" name="view" value="current">' in current
+    # --as-of picks the latest view dated on or before the day, as on the command line.
+    assert view_caption(get(base_url, "/", lang="zh", as_of="2020-06-01").text) == "视图：书中的视图（2018年）"
+
+
+def test_facets_filter_the_current_view(base_url):
+    # Python interface and Android today, worked out in tests/test_current.py from
+    # https://pytorch.org/get-started + https://docs.pytorch.org/executorch/stable (PyTorch),
+    # https://www.tensorflow.org/api_docs.md.txt + https://ai.google.dev/edge/litert/?hl=es-419 (TensorFlow),
+    # https://www.mindspore.cn/lite/docs/en/r2.10.0/infer/device_infer_example.html +
+    # https://mindspore.cn/lite/docs/en/r1.3/index.html (MindSpore), https://onnxruntime.ai/docs/api +
+    # the onnxruntime README (ONNX Runtime). The book's answer stays Deeplearning4j and MXNet.
+    page = get(base_url, "/", lang="en", view="current", interface="Python", platform="Android").text
+    assert sorted(rows(page)) == ["MindSpore", "ONNXRuntime", "PyTorch", "TensorFlow"]
+    assert "4 of 14 frameworks match" in page
+
+
+def test_framework_page_in_the_current_view_with_its_sources(base_url):
+    # PyTorch runs on Android and iOS today, through ExecuTorch
+    # (https://docs.pytorch.org/executorch/stable); the book lists Linux and Mac OS X only.
+    page = get(base_url, "/page/PyTorch", lang="en", view="current").text
+    assert view_caption(page) == "view: the current view (2026-12-06)"
+    runs_on = re.findall(r">([^<]+)</a>", re.search(r"<dt>runs on</dt>\s*<dd>(.*?)</dd>", page, re.S).group(1))
+    assert "Android" in runs_on and "iOS" in runs_on
+    # CNN development: the stable reference of torch.nn.Conv2d is the source, linked.
+    assert 'href="https://docs.pytorch.org/docs/stable/generated/torch.nn.Conv2d.html"' in page
+    assert 'href="/?lang=en&amp;view=current"' in page  # back to the table of the same view
+    assert view_caption(get(base_url, "/page/PyTorch", lang="en").text) == "view: the book&#39;s view (2018)"
+
+
+def test_a_framework_of_today_on_the_books_pages_says_where_it_is(base_url):
+    missing = httpx.get(f"{base_url}/page/JAX?lang=en", headers={"Accept": "text/html"})
+    assert missing.status_code == 404
+    assert "not in the book&#39;s view (2018); the current view (2026-12-06) has it" in missing.text
+    assert "/page/JAX?lang=en&amp;view=current" in missing.text
+    assert get(base_url, "/page/JAX", lang="en", view="current").status_code == 200
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"view": "1999"}, "unknown view &#39;1999&#39; (known: 2018, current)"),
+    ({"as_of": "2017-01-01"}, "there is no view on or before 2017-01-01"),
+    ({"as_of": "yesterday"}, "not an ISO date"),
+])
+def test_a_view_that_does_not_exist_is_a_clear_400(base_url, params, message):
+    page = httpx.get(f"{base_url}/", params={"lang": "en", **params}, headers={"Accept": "text/html"})
+    assert page.status_code == 400 and message in page.text
+
+
+def test_a_store_without_the_current_view_says_so(tmp_path):
+    from serve_support import live_server
+
+    from dlkg.stores import MemoryStore
+    from dlkg.stores.oxigraph import packaged_files
+
+    with live_server(MemoryStore(files=packaged_files())) as running:
+        page = httpx.get(f"{running.url}/?lang=en&view=current")
+        assert rows(httpx.get(f"{running.url}/?lang=en").text) == ALL_NINE
+    assert page.status_code == 400 and "the store does not hold the current view (2026-12-06)" in page.text
