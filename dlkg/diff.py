@@ -92,6 +92,14 @@ class Change:
     sources_before: tuple[Source, ...] = field(default=())
     sources_after: tuple[Source, ...] = field(default=())
 
+    def kind_words(self, lang: str = "en") -> str:
+        """The kind of change in words of ``lang``.
+
+        >>> Change("JAX", "Framework", "row added").kind_words("zh")
+        '新增行'
+        """
+        return _KIND_WORDS.get(lang, {}).get(self.kind, self.kind)
+
     def as_dict(self) -> dict:
         """The change as plain JSON values."""
         return {
@@ -248,11 +256,10 @@ def render_diff(changes: list[Change], format: str = "md", *, lang: str = "en", 
                              " ; ".join(s.text() for s in c.sources_after)])
         return printable(out.getvalue())
     if format == "md":
-        kinds = _KIND_WORDS.get(lang, {})
         lines = [f"**{source} → {target}: {len(changes)} changes**", "",
                  "| " + " | ".join(_HEADERS[lang]) + " |", "|" + "---|" * len(_HEADERS[lang])]
         for c in changes:
-            cells = [c.framework, c.column, kinds.get(c.kind, c.kind), c.before, c.after,
+            cells = [c.framework, c.column, c.kind_words(lang), c.before, c.after,
                      "<br>".join(s.text() for s in c.sources_before), "<br>".join(s.text() for s in c.sources_after)]
             lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
         return printable("\n".join(lines) + "\n")
