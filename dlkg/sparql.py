@@ -31,7 +31,9 @@ _IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
 _ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.I)
 _WHERE = re.compile(r"\bWHERE\b", re.I)
-_VARIABLE = re.compile(r"[?$]([A-Za-z_0-9\u00B7\u00C0-\uFFFF]+)")
+# A variable's name: ASCII letters, digits, _, U+00B7 and everything from U+00C0 up; written as a
+# negated class because a range up to U+FFFF costs ~5 ms to compile, a tenth of dlkg's start-up.
+_VARIABLE = re.compile(r"[?$]((?:[A-Za-z_0-9\u00B7]|[^\x00-\u00BF])+)")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z_0-9]*$")
 
 
