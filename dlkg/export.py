@@ -50,9 +50,10 @@ CONTEXT_MODES = ("embed", "url")
 
 
 def write_rdf(statements: Iterable[ox.Triple] | Iterable[ox.Quad], format: str) -> bytes:
-    """Triples (or quads) in an RDF format other than framed JSON-LD, sorted, with dlkg's
-    prefixes where the format has prefixes: the one writer of RDF behind exports, results
-    and pages. Quads written in a triple format lose their graph names.
+    """Triples (or quads) in an RDF format, sorted, with dlkg's prefixes where the format has
+    prefixes (JSON-LD: compacted with dlkg's context, embedded; :mod:`dlkg.jsonld`): the one
+    writer of RDF behind exports, results and pages. Quads written in a triple format or in
+    JSON-LD lose their graph names.
 
     >>> t = ox.Triple(ox.NamedNode(RES + "Torch"), ox.NamedNode(RDF + "type"), ox.NamedNode(DLKG + "MobileFramework"))
     >>> print(write_rdf([t], "turtle").decode().splitlines()[-1])
@@ -63,7 +64,16 @@ def write_rdf(statements: Iterable[ox.Triple] | Iterable[ox.Quad], format: str) 
     """
     fmt = formats.get(format, kinds=formats.RDF_KINDS)
     items = list(statements)
-    if fmt.rdf.supports_datasets and fmt.name != "jsonld":
+    if fmt.name == "jsonld":  # the one JSON-LD writer, the context embedded (graph names merged)
+        from dlkg.jsonld import context_document, write_document
+
+        body = ox.serialize([ox.Triple(t.subject, t.predicate, t.object) for t in items],
+                            format=ox.RdfFormat.N_TRIPLES) or b""
+        buffer = io.BytesIO()
+        definitions = context_document()["@context"]
+        write_document(buffer, set(body.splitlines()), definitions, context_value=definitions)
+        return buffer.getvalue()
+    if fmt.rdf.supports_datasets:
         quads = [q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object) for q in items]
         return ox.serialize(sorted_quads(set(quads)), format=fmt.rdf,
                             prefixes=OUTPUT_PREFIXES if fmt.name == "trig" else None) or b""
