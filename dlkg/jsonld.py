@@ -10,7 +10,7 @@ linear in the graph and its memory one node (or, framed, the nodes the frame nes
   map for ``@container: @language``); every other value goes under the property's compact
   IRI in expanded form (``{"id": ...}``, ``{"@value", "@language"}``, ``{"@value", "@type"}``),
   so that nothing the context cannot say is lost or changed;
-- ``rdf:type`` with IRI objects is ``@type`` (vocabulary-relative where it can be);
+- ``rdf:type`` is ``@type`` (vocabulary-relative where it can be) but for literal objects;
 - IRIs are compacted with the context's prefixes (and ``@vocab`` where a vocabulary IRI is
   expected), never into a string that would expand back to another IRI;
 - literals keep their lexical form as a string ``@value`` (numbers and booleans too), so
@@ -249,8 +249,8 @@ class JsonLdWriter:
                 node[self.type_key] = types
             obj = triple.object
             predicate = triple.predicate.value
-            if predicate == _RDF_TYPE and isinstance(obj, ox.NamedNode):
-                types.append(self.iri(obj.value, vocab=True))
+            if predicate == _RDF_TYPE and not isinstance(obj, ox.Literal):
+                types.append(self._reference(obj, vocab=True))
                 continue
             nested = embed(triple) if embed is not None else None
             key, value, language = self._property(predicate, obj, nested)
