@@ -149,11 +149,13 @@ def _view_graphs(view) -> dict[str, tuple[str, ...]]:
     return {"ontology": (ONTOLOGY_GRAPH,), "data": (data,), "all": (ONTOLOGY_GRAPH, data)}
 
 
-def export_graph(**options) -> bytes:
+def export_graph(*, format: str = "turtle", graph: str = "all", inferred: bool = False, frame: bool = False,
+                 profile: str | None = None, context: str = "embed", store=None, view=None) -> bytes:
     """The graph serialized in one format: :func:`write_export` (same options) into bytes.
     """
     buffer = io.BytesIO()
-    write_export(buffer, **options)
+    write_export(buffer, format=format, graph=graph, inferred=inferred, frame=frame, profile=profile, context=context,
+                 store=store, view=view)
     return buffer.getvalue()
 
 
