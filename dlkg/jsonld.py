@@ -129,10 +129,16 @@ class JsonLdWriter:
             definition = self._definition(name, value)
             if definition is not None:
                 self.by_iri.setdefault(definition.iri, []).append(definition)
+        # Where a vocabulary IRI is read (@type, @vocab-typed values) a term stands for its own
+        # IRI whatever its coercion: the shortest such term, as JSON-LD's term selection picks.
+        self.terms: dict[str, str] = {}
+        for name, value in sorted(raw.items(), key=lambda item: (len(item[0]), item[0])):
+            target = value.get("@id") if isinstance(value, Mapping) else value
+            if isinstance(target, str) and not target.startswith("@"):
+                self.terms.setdefault(self._expand(target), name)
         self.id_key = self.aliases.get("@id", "@id")
         self.type_key = self.aliases.get("@type", "@type")
-        self._vocab_iris: dict[str, str] = {}
-        self._ids: dict[str, str] = {}
+        self._caches: dict[str, dict[str, str]] = {"vocab": {}, "id": {}, "key": {}}
 
     def _definition(self, name: str, value) -> _Definition | None:
         if isinstance(value, str):
@@ -161,17 +167,26 @@ class JsonLdWriter:
 
     # -- IRIs ----------------------------------------------------------------------------
 
-    def iri(self, iri: str, *, vocab: bool) -> str:
-        """The shortest string that expands back to ``iri``: vocabulary-relative (``vocab``:
-        where a property, type or ``@vocab``-typed value is read), a CURIE, or the IRI itself.
+    def iri(self, iri: str, *, vocab: bool, key: bool = False) -> str:
+        """The shortest string that expands back to ``iri``: with ``vocab`` (where a type or an
+        ``@vocab``-typed value is read) the term for it or vocabulary-relative; else a CURIE or
+        the IRI itself. A ``key`` (a property no term fits) is never a term: a term's
+        coercion would change the values under it.
+
+        >>> writer = JsonLdWriter(context_document()["@context"])
+        >>> dlkg = "https://w3id.org/dlkg/ontology#"
+        >>> writer.iri(dlkg + "runsOn", vocab=True), writer.iri(dlkg + "runsOn", vocab=True, key=True)
+        ('runsOn', 'dlkg:runsOn')
+        >>> writer.iri(dlkg + "Framework", vocab=True), writer.iri(dlkg + "Framework", vocab=False)
+        ('Framework', 'dlkg:Framework')
 
         Raises:
             InputError: the IRI cannot be written with this context (its scheme is a prefix).
         """
-        cache = self._vocab_iris if vocab else self._ids
+        cache = self._caches["key" if key else "vocab" if vocab else "id"]
         found = cache.get(iri)
         if found is None:
-            found = cache[iri] = self._compact_iri(iri, vocab)
+            found = cache[iri] = self._compact_iri(iri, vocab, terms=vocab and not key)
         return found
 
     def _usable(self, text: str) -> bool:
@@ -179,7 +194,9 @@ class JsonLdWriter:
         # to something else.
         return bool(text) and text not in self.names and not text.startswith("@")
 
-    def _compact_iri(self, iri: str, vocab: bool) -> str:
+    def _compact_iri(self, iri: str, vocab: bool, *, terms: bool) -> str:
+        if terms and iri in self.terms:
+            return self.terms[iri]
         if vocab and self.vocab and iri.startswith(self.vocab):
             suffix = iri[len(self.vocab):]
             if self._usable(suffix) and ":" not in suffix:
@@ -282,7 +299,8 @@ class JsonLdWriter:
             if value is not None:
                 language = obj.language if definition.container == "@language" else None
                 return definition.name, value, language
-        return self.iri(predicate, vocab=True), nested if nested is not None else self._expanded_value(obj), None
+        key = self.iri(predicate, vocab=True, key=True)
+        return key, nested if nested is not None else self._expanded_value(obj), None
 
 
 # -- framing -----------------------------------------------------------------------------

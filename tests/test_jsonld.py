@@ -132,3 +132,14 @@ def test_streamed_file_is_what_export_graph_gives(tmp_path):
     done = run_dlkg("export", "--format", "jsonld", "-o", str(target))
     assert done.returncode == 0, done.stderr
     assert target.read_bytes() == export_graph(format="jsonld")
+
+
+def test_a_term_stands_for_its_iri_where_a_vocabulary_iri_is_read():
+    """dlkg:listProperty is ``@type: @vocab``: its value dlkg:developedBy is the term
+    ``developedBy`` (expanded as a vocabulary IRI, a term gives its own IRI); as a key no term
+    fits, the same IRI is ``dlkg:developedBy`` (the term would coerce the values)."""
+    document = json.loads(export_graph(format="jsonld", graph="data"))
+    column = next(n for n in document["@graph"] if n["id"] == "res:Table14-1-developer")
+    assert column == {"id": "res:Table14-1-developer", "type": ["owl:NamedIndividual", "TableColumn"],
+                      "isPartOf": "res:Table14-1", "label": {"en": "Developer", "zh": "开发者"},
+                      "listProperty": "developedBy", "position": "2"}
