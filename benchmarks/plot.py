@@ -99,6 +99,8 @@ def plot_all(doc: dict, out: Path, *, suffix: str) -> list[Path]:
     fig, ax = plt.subplots(figsize=(6.5, 4.8))
     _line(ax, _series(records, "validate", "dlkg validate (SHACL + QC + HermiT)"), "validate (SHACL + QC + HermiT)")
     _line(ax, _series(records, "export-jsonld", "dlkg export_graph(format='jsonld')"), "export JSON-LD")
+    _line(ax, _series(records, "export-jsonld", "pyoxigraph Store.dump(format=JSON_LD)"), "pyoxigraph JSON-LD (peer)",
+          style="--")
     _line(ax, _series(records, "load-embedded", "dlkg load (Python API)"), "dlkg load (for scale)", style=":")
     _finish(ax, "Validate and JSON-LD export")
     save(fig, "validate-export")

@@ -265,8 +265,9 @@ def markdown(doc: dict) -> str:
     for op in ("validate", "export-jsonld"):
         for r in [r for r in records if r["operation"] == op]:
             if r.get("median_s"):
+                note = f"{r['ratio_to_pyoxigraph']:.1f}x pyoxigraph's JSON-LD" if r.get("ratio_to_pyoxigraph") else ""
                 lines.append(f"| {r['engine']} | {_size(r['size'])} | {_secs(r['median_s'])} | {_secs(r['min_s'])}–"
-                             f"{_secs(r['max_s'])} | {r['repeats']} | {r['peak_rss_mb']:.0f} MB | |")
+                             f"{_secs(r['max_s'])} | {r['repeats']} | {r['peak_rss_mb']:.0f} MB | {note} |")
             else:
                 lines.append(f"| {r['engine']} | {_size(r['size'])} | – | – | 0 | – | {r.get('skipped', '')} |")
 

@@ -227,14 +227,16 @@ def table(lang: str, fmt: str, output: str | None, store: str | None, graphs: tu
 def export(fmt: str | None, graph: str, inferred: bool, frame: bool, profile: str | None, context: str,
            output: str | None, store: str | None, view: str | None, as_of: str | None) -> None:
     """Export the graph as JSON-LD (compacted, framed, schema.org or a Data Cube) or any RDF format."""
-    from dlkg.export import export_graph
-    from dlkg.output import write_output
+    from dlkg.export import write_export
+    from dlkg.output import open_output
     from dlkg.timeviews import resolve
 
     chosen = resolve(view, as_of)
     fmt = fmt or ("jsonld" if frame else "turtle")
-    write_output(export_graph(format=fmt, graph=graph, inferred=inferred, frame=frame, profile=profile,
-                              context=context, store=_read(store) if store else None, view=chosen), output)
+    options = dict(format=fmt, graph=graph, inferred=inferred, frame=frame, profile=profile, context=context,
+                   store=_read(store) if store else None, view=chosen)
+    with open_output(output) as out:  # streamed: a file is only put in place once complete
+        write_export(out, **options)
     from dlkg.results import view_note
 
     click.echo(view_note(fmt, chosen), err=True)  # RDF documents have no place for it

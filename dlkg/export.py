@@ -2,7 +2,8 @@
 
 - Blank nodes are renamed by RDF canonicalization (RDFC-1.0) and triples are sorted, so the
   same graph always gives the same bytes.
-- JSON-LD is compacted with the committed context (``ontology/context.jsonld``), embedded in
+- JSON-LD is written by dlkg's own streaming writer (:mod:`dlkg.jsonld`), one node at a time
+  in subject order, compacted with the committed context (``ontology/context.jsonld``), embedded in
   the document by default (``context="embed"``), so that any JSON-LD processor (pyld,
   jsonld.js) expands it with no document loader and no network; ``context="url"`` names it by
   its published IRI :data:`~dlkg.jsonld.CONTEXT_URL` instead (smaller, for processors that
@@ -10,7 +11,10 @@
   committed frame (``ontology/frame.jsonld``), then lists every triple the frame does not reach
   as flat nodes, so nothing is lost; ``profile="schema"`` gives schema.org
   SoftwareApplications by the mapping in ``ontology/schema-profile.rq``.
-- Nothing is fetched: pyld resolves the context from the package (:mod:`dlkg.jsonld`).
+- Nothing is fetched; JSON-LD needs no JSON-LD processor to write, and only blank nodes
+  (the lines that hold one) go through the canonical labelling (:func:`dlkg.canon.canonical_lines`).
+- :func:`write_export` streams to a file (``dlkg export -o``, stdout): JSON-LD of a graph
+  of 10^6 triples never exists whole in memory.
 
 >>> text = export_graph(format="nt", graph="data").decode()
 >>> '<https://w3id.org/dlkg/resource/Torch> <https://w3id.org/dlkg/ontology#runsOn> <https://w3id.org/dlkg/resource/iOS> .' in text
@@ -19,8 +23,10 @@ True
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterable
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -30,8 +36,8 @@ from dlkg.namespaces import OUTPUT_PREFIXES, RDF
 from dlkg.resources import DATA_GRAPH, DLKG, ONTOLOGY_DIR, ONTOLOGY_GRAPH, RES
 from dlkg.terms import sorted_quads, sorted_triples
 
-__all__ = ["EXPORT_FORMATS", "CONTEXT_MODES", "write_rdf", "GRAPHS", "PROFILES", "export_graph", "export_quads", "serialize_triples",
-           "canonical_quads"]
+__all__ = ["EXPORT_FORMATS", "CONTEXT_MODES", "write_rdf", "GRAPHS", "PROFILES", "export_graph", "write_export",
+           "export_quads", "serialize_triples", "canonical_quads"]
 
 #: The formats ``dlkg export`` writes (:mod:`dlkg.formats` names them).
 EXPORT_FORMATS: tuple[str, ...] = ("jsonld", "turtle", "nt", "nq", "trig", "rdfxml")
@@ -44,9 +50,10 @@ CONTEXT_MODES = ("embed", "url")
 
 
 def write_rdf(statements: Iterable[ox.Triple] | Iterable[ox.Quad], format: str) -> bytes:
-    """Triples (or quads) in an RDF format other than framed JSON-LD, sorted, with dlkg's
-    prefixes where the format has prefixes: the one writer of RDF behind exports, results
-    and pages. Quads written in a triple format lose their graph names.
+    """Triples (or quads) in an RDF format, sorted, with dlkg's prefixes where the format has
+    prefixes (JSON-LD: compacted with dlkg's context, embedded; :mod:`dlkg.jsonld`): the one
+    writer of RDF behind exports, results and pages. Quads written in a triple format or in
+    JSON-LD lose their graph names.
 
     >>> t = ox.Triple(ox.NamedNode(RES + "Torch"), ox.NamedNode(RDF + "type"), ox.NamedNode(DLKG + "MobileFramework"))
     >>> print(write_rdf([t], "turtle").decode().splitlines()[-1])
@@ -57,7 +64,16 @@ def write_rdf(statements: Iterable[ox.Triple] | Iterable[ox.Quad], format: str) 
     """
     fmt = formats.get(format, kinds=formats.RDF_KINDS)
     items = list(statements)
-    if fmt.rdf.supports_datasets and fmt.name != "jsonld":
+    if fmt.name == "jsonld":  # the one JSON-LD writer, the context embedded (graph names merged)
+        from dlkg.jsonld import context_document, write_document
+
+        body = ox.serialize([ox.Triple(t.subject, t.predicate, t.object) for t in items],
+                            format=ox.RdfFormat.N_TRIPLES) or b""
+        buffer = io.BytesIO()
+        definitions = context_document()["@context"]
+        write_document(buffer, set(body.splitlines()), definitions, context_value=definitions)
+        return buffer.getvalue()
+    if fmt.rdf.supports_datasets:
         quads = [q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object) for q in items]
         return ox.serialize(sorted_quads(set(quads)), format=fmt.rdf,
                             prefixes=OUTPUT_PREFIXES if fmt.name == "trig" else None) or b""
@@ -92,13 +108,7 @@ def export_quads(*, graph: str = "all", inferred: bool = False, store=None, view
     Raises:
         UsageError: an unknown graph name or view.
     """
-    if graph not in GRAPHS:
-        raise UsageError(f"unknown graph {graph!r} (known: {', '.join(GRAPHS)})", param="graph")
-    if store is None:
-        from dlkg.stores import MemoryStore
-
-        store = MemoryStore()
-    graphs = _view_graphs(view)
+    store, graphs = _source(graph, store, view)
     quads = []
     for iri in graphs[graph]:
         name = ox.NamedNode(iri)
@@ -114,6 +124,21 @@ def export_quads(*, graph: str = "all", inferred: bool = False, store=None, view
     return quads
 
 
+def _source(graph: str, store, view):
+    """(the store, :data:`GRAPHS` for the view): the packaged graph when no store is given.
+
+    Raises:
+        UsageError: an unknown graph name or view.
+    """
+    if graph not in GRAPHS:
+        raise UsageError(f"unknown graph {graph!r} (known: {', '.join(GRAPHS)})", param="graph")
+    if store is None:
+        from dlkg.stores import MemoryStore
+
+        store = MemoryStore()
+    return store, _view_graphs(view)
+
+
 def _view_graphs(view) -> dict[str, tuple[str, ...]]:
     """:data:`GRAPHS` with "data" the view's statements."""
     if view is None:
@@ -126,7 +151,18 @@ def _view_graphs(view) -> dict[str, tuple[str, ...]]:
 
 def export_graph(*, format: str = "turtle", graph: str = "all", inferred: bool = False, frame: bool = False,
                  profile: str | None = None, context: str = "embed", store=None, view=None) -> bytes:
-    """The graph serialized in one format.
+    """The graph serialized in one format: :func:`write_export` (same options) into bytes.
+    """
+    buffer = io.BytesIO()
+    write_export(buffer, format=format, graph=graph, inferred=inferred, frame=frame, profile=profile, context=context,
+                 store=store, view=view)
+    return buffer.getvalue()
+
+
+def write_export(out: IO[bytes], *, format: str = "turtle", graph: str = "all", inferred: bool = False,
+                 frame: bool = False, profile: str | None = None, context: str = "embed", store=None,
+                 view=None) -> None:
+    """Write the graph in one format to a binary file; JSON-LD is streamed node by node.
 
     Args:
         format: ``jsonld``, ``turtle``, ``nt``, ``nq``, ``trig`` or ``rdfxml``. ``nq`` and ``trig``
@@ -146,12 +182,6 @@ def export_graph(*, format: str = "turtle", graph: str = "all", inferred: bool =
     Raises:
         UsageError: an unknown format, graph, profile, view or context mode, or options that
             do not go together.
-
-    >>> document = json.loads(export_graph(format="jsonld", graph="ontology"))
-    >>> document["@context"]["dlkg"]
-    'https://w3id.org/dlkg/ontology#'
-    >>> json.loads(export_graph(format="jsonld", graph="ontology", context="url"))["@context"]
-    'https://w3id.org/dlkg/ontology/1.0.0/context.jsonld'
     """
     formats.get(format, kinds=formats.RDF_KINDS, choices=EXPORT_FORMATS)
     if context not in CONTEXT_MODES:
@@ -160,28 +190,47 @@ def export_graph(*, format: str = "turtle", graph: str = "all", inferred: bool =
         raise UsageError(f"unknown profile {profile!r} (known: {', '.join(PROFILES)})", param="profile")
     if frame and (format != "jsonld" or profile):
         raise UsageError("--frame applies to plain JSON-LD (--format jsonld, no --profile)", param="frame")
-    quads = export_quads(graph=graph, inferred=inferred, store=store, view=view)
-    if profile == "schema":
-        quads = schema_profile(quads)
-    elif profile == "datacube":
-        from dlkg.datacube import datacube_profile
+    if format == "jsonld":
+        _write_jsonld(out, graph=graph, inferred=inferred, frame=frame, profile=profile, context=context,
+                      store=store, view=view)
+        return
+    out.write(write_rdf(canonical_quads(_profiled(export_quads(graph=graph, inferred=inferred, store=store, view=view),
+                                                  profile, view)), format))
 
+
+def _profiled(quads: list[ox.Quad], profile: str | None, view) -> list[ox.Quad]:
+    """The quads of a profile (or the quads themselves)."""
+    if profile == "schema":
+        return schema_profile(quads)
+    if profile == "datacube":
+        from dlkg.datacube import datacube_profile
         from dlkg.timeviews import resolve
 
-        quads = datacube_profile(quads, view=resolve(view).name)
-    quads = canonical_quads(quads)
-    if format == "jsonld":
-        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-        if profile == "schema":
-            return _dump(_compact(triples, _SCHEMA_CONTEXT))
-        document = _framed(triples) if frame else _compact(triples, {"@context": _context_url()})
-        if context == "embed":
-            from dlkg.jsonld import context_document
+        return datacube_profile(quads, view=resolve(view).name)
+    return quads
 
-            # The same terms, so the compacted keys stay valid: only the reference is replaced.
-            document["@context"] = context_document()["@context"]
-        return _dump(document)
-    return write_rdf(quads, format)
+
+def _write_jsonld(out: IO[bytes], *, graph: str, inferred: bool, frame: bool, profile: str | None, context: str,
+                  store, view) -> None:
+    """JSON-LD by :func:`dlkg.jsonld.write_document`, from the graph's N-Triples lines."""
+    from dlkg.canon import canonical_lines
+    from dlkg.jsonld import CONTEXT_URL, context_document, frame_document, write_document
+
+    if inferred or profile:
+        quads = _profiled(export_quads(graph=graph, inferred=inferred, store=store, view=view), profile, view)
+        body = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads],
+                            format=ox.RdfFormat.N_TRIPLES) or b""
+    else:  # straight from the store: no Python object per triple until its node is written
+        store, graphs = _source(graph, store, view)
+        body = b"\n".join(store.graph_ntriples(iri) for iri in graphs[graph])
+    lines = canonical_lines(body)  # each line once (graphs merged); blank nodes canonically named
+    del body
+    if profile == "schema":
+        definitions = value = _SCHEMA_CONTEXT["@context"]
+    else:
+        definitions = context_document()["@context"]
+        value = definitions if context == "embed" else CONTEXT_URL
+    write_document(out, lines, definitions, context_value=value, frame=frame_document() if frame else None)
 
 
 # -- schema.org profile ------------------------------------------------------------------
@@ -195,72 +244,3 @@ def schema_profile(quads: list[ox.Quad]) -> list[ox.Quad]:
     store.extend(quads)
     mapping = (ONTOLOGY_DIR / "schema-profile.rq").read_text(encoding="utf-8")
     return [ox.Quad(t.subject, t.predicate, t.object) for t in store.query(mapping, use_default_graph_as_union=True)]
-
-
-# -- JSON-LD -----------------------------------------------------------------------------
-
-def _context_url() -> str:
-    from dlkg.jsonld import CONTEXT_URL
-
-    return CONTEXT_URL
-
-
-_RDF_TYPE = RDF + "type"
-
-
-def _expanded(triples: list[ox.Triple]) -> list:
-    """Expanded JSON-LD of the triples, with ``rdf:type`` as ``@type`` (Oxigraph writes it as a
-    plain property, which framing by type would not match)."""
-    nodes = json.loads(ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b"[]")
-    for node in nodes:
-        types = node.pop(_RDF_TYPE, None)
-        if types is not None:
-            if all("@id" in t for t in types):
-                node["@type"] = [t["@id"] for t in types]
-            else:  # a literal rdf:type value cannot be @type; keep it as it was
-                node[_RDF_TYPE] = types
-    return nodes
-
-
-def _options() -> dict:
-    from dlkg.jsonld import document_loader
-
-    return {"documentLoader": document_loader}
-
-
-def _compact(triples: list[ox.Triple], context: dict) -> dict:
-    from pyld import jsonld
-
-    compacted = jsonld.compact(_expanded(triples), context, options=_options())
-    if "@graph" not in compacted:  # one node: keep the document shape the same for every graph
-        context_value = compacted.pop("@context")
-        compacted = {"@context": context_value, "@graph": [compacted] if compacted else []}
-    return compacted
-
-
-def _framed(triples: list[ox.Triple]) -> dict:
-    """Frameworks nested by the frame, then the triples the frame does not reach, flat."""
-    from pyld import jsonld
-
-    from dlkg.jsonld import frame_document
-
-    framed = jsonld.frame(_expanded(triples), frame_document(),
-                          options={**_options(), "omitGraph": False, "omitDefault": True})
-    reached = _to_triples(framed)
-    rest = [t for t in triples if t not in reached]
-    if rest:
-        framed["@graph"].extend(_compact(rest, {"@context": _context_url()})["@graph"])
-    return framed
-
-
-def _to_triples(document: dict) -> set[ox.Triple]:
-    # Expanded by pyld, read by Oxigraph: pyld's own toRdf rewrites xsd:double lexical forms
-    # ("1.5" -> "1.5E0"), which would make framed triples look unreached.
-    from pyld import jsonld
-
-    expanded = json.dumps(jsonld.expand(document, _options()))
-    return {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(expanded, format=ox.RdfFormat.JSON_LD)}
-
-
-def _dump(document: dict) -> bytes:
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

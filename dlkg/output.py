@@ -14,11 +14,14 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from dlkg.errors import InputError
 
-__all__ = ["write_output", "printable"]
+__all__ = ["write_output", "open_output", "printable"]
 
 # C0 controls but tab and newline, DEL and the C1 controls: ESC starts a terminal escape
 # (clear screen, set the window title, rewrite earlier lines), and C1 CSI (U+009B) is one on
@@ -50,9 +53,29 @@ def write_output(data: str | bytes, path: str | Path | None = None) -> None:
     Raises:
         InputError: the file cannot be written (the message names it); nothing is left behind.
     """
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+    with open_output(path) as out:
+        out.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+@contextmanager
+def open_output(path: str | Path | None = None) -> Iterator[BinaryIO]:
+    """A binary file to stream output into, written as :func:`write_output` writes: stdout
+    when ``path`` is None or ``-``; a regular file replaced atomically when the block ends
+    without an error (on an error nothing is left behind and the old file stays).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     with open_output(f"{tmp}/out.txt") as out:
+    ...         _ = out.write(b"one ")
+    ...         _ = out.write(b"two")
+    ...     open(f"{tmp}/out.txt").read()
+    'one two'
+
+    Raises:
+        InputError: the file cannot be written (the message names it).
+    """
     if path in (None, "-"):
-        sys.stdout.buffer.write(raw)
+        yield sys.stdout.buffer
         sys.stdout.flush()
         return
     import stat
@@ -71,14 +94,16 @@ def write_output(data: str | bytes, path: str | Path | None = None) -> None:
             # A device, FIFO or socket: written in place, as `>` does; replacing it would
             # leave a plain file where /dev/null was, and a FIFO's reader with nothing.
             with open(target, "wb") as out:
-                out.write(raw)
+                yield out
             return
-        _replace(target, raw, existing)
+        with _replacing(target, existing) as out:
+            yield out
     except OSError as err:
         raise InputError(f"cannot write: {err.strerror or err}", path=str(path)) from None
 
 
-def _replace(target: Path, raw: bytes, existing: os.stat_result | None) -> None:
+@contextmanager
+def _replacing(target: Path, existing: os.stat_result | None) -> Iterator[BinaryIO]:
     """Write a regular file atomically: a temporary file beside it, renamed over it."""
     import secrets
 
@@ -88,7 +113,7 @@ def _replace(target: Path, raw: bytes, existing: os.stat_result | None) -> None:
     handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(raw)
+            yield out
             if existing is not None:
                 os.fchmod(out.fileno(), existing.st_mode & 0o7777)
                 if (existing.st_uid, existing.st_gid) != (os.geteuid(), os.getegid()):

@@ -220,12 +220,19 @@ def test_cli_export_to_file(tmp_path):
 
 
 def test_framing_keeps_each_double_once():
+    import io
+
     import pyoxigraph as ox
 
-    from dlkg.export import _framed
+    from dlkg.jsonld import context_document, frame_document, write_document
 
     framework = ox.NamedNode(RES + "X")
     triples = [ox.Triple(framework, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(DLKG + "Framework")),
                ox.Triple(framework, ox.NamedNode("http://example.org/score"),
                          ox.Literal("1.5", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#double")))]
-    assert len(_framed(triples)["@graph"]) == 1
+    out = io.BytesIO()
+    write_document(out, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines(),
+                   context_document()["@context"], context_value={}, frame=frame_document())
+    assert json.loads(out.getvalue())["@graph"] == [
+        {"id": "res:X", "type": "Framework",
+         "http://example.org/score": {"@value": "1.5", "@type": "xsd:double"}}]

@@ -6,16 +6,16 @@
   itself passes no base IRI), and compares the result with the expected N-Quads as RDF datasets
   (blank nodes canonically renamed by RDFC-1.0, then set equality, which is isomorphism).
   Negative tests must raise a syntax error; syntax tests must parse.
-- **fromRdf** is our WRITE path: dlkg writes JSON-LD by serializing with pyoxigraph (expanded
-  JSON-LD), moving ``rdf:type`` into ``@type`` (:func:`dlkg.export._expanded`) and compacting
-  with dlkg's context through pyld (:func:`dlkg.export._compact`; :func:`dlkg.export._framed`
-  for ``--frame``). The suite's expected output is one particular JSON-LD shape (``@list`` for
+- **fromRdf** is our WRITE path: dlkg writes JSON-LD with its own streaming writer
+  (:func:`dlkg.jsonld.write_document`, dlkg's context; with dlkg's frame for ``--frame``),
+  which takes a graph: a dataset's graph names are merged, as ``dlkg export`` merges them.
+  The suite's expected output is one particular JSON-LD shape (``@list`` for
   RDF lists, nodes in a fixed order, ...);
   a serializer that writes a different but equivalent shape is still correct, so the check is
   semantic: our document is turned back into RDF with pyld (offline, dlkg's document loader)
-  and must be isomorphic to the test's input dataset. Options that change the expected *shape*
-  (``useNativeTypes``, ``useRdfType``, ``rdfDirection``) are checked on the shape as well,
-  since RDF equality cannot see them.
+  and must be isomorphic to the test's input graph. Options that change the expected *shape*
+  (``useNativeTypes``, ``useRdfType``, ``rdfDirection``) are checked on the shape as well
+  (of our document expanded by pyld), since RDF equality cannot see them.
 
 Tests dlkg cannot run are skipped as "not applicable" (counted apart): inputs that need a remote
 document (dlkg never fetches remote contexts, and pyoxigraph 0.5 offers no document-loader hook
@@ -81,13 +81,13 @@ KNOWN_FAILURES: dict[str, str] = {
     "toRdf-manifest#ter21": _PROCESSING_MODE_10,
     "toRdf-manifest#ter42": _PROCESSING_MODE_10,
     "toRdf-manifest#ttn01": _PROCESSING_MODE_10,
-    # fromRdf: dlkg's WRITE path (pyoxigraph serializer + dlkg.export)
+    # fromRdf: dlkg's WRITE path (dlkg.jsonld.write_document)
     "fromRdf-manifest#t0018": ("useNativeTypes: dlkg's writer keeps every typed literal as a string with its "
                                "datatype (lossless); it never writes native JSON booleans and numbers"),
     "fromRdf-manifest#t0027": ("useNativeTypes: dlkg's writer never writes native JSON values; besides, pyld's "
                                "to_rdf (the checker) rewrites '+INF'^^xsd:double and '0.1e999999999999999'"
                                "^^xsd:double as 'INF', so the round trip differs too"),
-    "fromRdf-manifest#t0019": ("useRdfType: dlkg's writer always turns rdf:type into @type (export._expanded), "
+    "fromRdf-manifest#t0019": ("useRdfType: dlkg's writer always turns rdf:type into @type (dlkg.jsonld), "
                                "it has no option to keep rdf:type as a property"),
     "fromRdf-manifest#tdi05": ("rdfDirection i18n-datatype: dlkg's writer keeps i18n-datatype literals as typed "
                                "strings, it does not turn them into @language/@direction"),
@@ -97,9 +97,9 @@ KNOWN_FAILURES: dict[str, str] = {
                                "nodes as nodes, it does not turn them into @direction values"),
     "fromRdf-manifest#tdi12": ("rdfDirection compound-literal: dlkg's writer keeps rdf:value/rdf:direction "
                                "nodes as nodes, it does not turn them into @direction values"),
-    "fromRdf-manifest#tjs08": ("pyoxigraph writes an rdf:JSON literal as a typed string without checking that "
+    "fromRdf-manifest#tjs08": ("dlkg's writer writes an rdf:JSON literal as a typed string without checking that "
                                "it is JSON (lossless, but no 'invalid JSON literal' error)"),
-    "fromRdf-manifest#tjs09": ("pyoxigraph writes an rdf:JSON literal as a typed string without checking that "
+    "fromRdf-manifest#tjs09": ("dlkg's writer writes an rdf:JSON literal as a typed string without checking that "
                                "it is JSON (lossless, but no 'invalid JSON literal' error)"),
 }
 
@@ -283,34 +283,33 @@ def test_to_rdf(test):
 
 # -- fromRdf: the WRITE path -----------------------------------------------------------------------
 
-def write_jsonld(quads: list[ox.Quad]) -> list:
-    """Quads to expanded JSON-LD as dlkg writes it.
+def write_jsonld(quads: list[ox.Quad], *, frame: bool = False) -> dict:
+    """What ``dlkg export --format jsonld`` (``--frame``) writes for these quads, graph names
+    merged: :func:`dlkg.jsonld.write_document` with dlkg's context, embedded."""
+    import io
 
-    dlkg's writer takes triples (export merges the chosen graphs before writing JSON-LD), so a
-    dataset without named graphs goes through :func:`dlkg.export._expanded` itself; a dataset
-    with named graphs is serialized by pyoxigraph directly (the same serializer, no
-    post-processing)."""
-    from dlkg.export import _expanded
+    from dlkg.jsonld import context_document, frame_document, write_document
 
-    if all(isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
-        return _expanded([ox.Triple(q.subject, q.predicate, q.object) for q in quads])
-    return json.loads(ox.serialize(quads, format=ox.RdfFormat.JSON_LD) or b"[]")
-
-
-def compact_jsonld(quads: list[ox.Quad]) -> dict:
-    """What ``dlkg export --format jsonld`` writes: compacted with dlkg's own context."""
-    from dlkg.export import _compact
-    from dlkg.jsonld import CONTEXT_URL
-
-    return _compact([ox.Triple(q.subject, q.predicate, q.object) for q in quads], {"@context": CONTEXT_URL})
+    body = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=ox.RdfFormat.N_TRIPLES)
+    out = io.BytesIO()
+    definitions = context_document()["@context"]
+    write_document(out, set((body or b"").splitlines()), definitions, context_value=definitions,
+                   frame=frame_document() if frame else None)
+    return json.loads(out.getvalue())
 
 
-def frame_jsonld(quads: list[ox.Quad]) -> dict:
-    """What ``dlkg export --format jsonld --frame`` writes: dlkg's frame (it matches no node of
-    these tests), then every triple it did not reach, compacted."""
-    from dlkg.export import _framed
+def merged(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """The quads with their graph names dropped: the graph dlkg's writer is given."""
+    return list({ox.Quad(q.subject, q.predicate, q.object) for q in quads})
 
-    return _framed([ox.Triple(q.subject, q.predicate, q.object) for q in quads])
+
+def expanded(document: dict) -> list:
+    """A document expanded by pyld, offline: the shape the fromRdf options speak of."""
+    from pyld import jsonld
+
+    from dlkg.jsonld import document_loader
+
+    return jsonld.expand(document, {"documentLoader": document_loader})
 
 
 def jsonld_to_rdf(document, rdf_direction: str | None = None) -> list[ox.Quad]:
@@ -374,22 +373,17 @@ def test_from_rdf(test):
     options = test.get("option", {})
     assert set(options) <= _FROM_RDF_OPTIONS, f"unhandled options {set(options) - _FROM_RDF_OPTIONS}"
     quads = _read_nquads(folder / test["input"])
-    named_graphs = any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads)
     if "jld:NegativeEvaluationTest" in test["@type"]:
         with pytest.raises(Exception):  # noqa: B017 - the suite names the error, not a Python type
             write_jsonld(quads)
-            if not named_graphs:
-                compact_jsonld(quads)
-                frame_jsonld(quads)
+            write_jsonld(quads, frame=True)
         return
     assert "jld:PositiveEvaluationTest" in test["@type"], test["@type"]
     direction = options.get("rdfDirection")
     ours = write_jsonld(quads)
     # The expected output is one shape among equivalent ones: compare meaning, through RDF.
-    assert_same_dataset(jsonld_to_rdf(ours, direction), quads, "expanded JSON-LD written by dlkg")
-    if not named_graphs:
-        assert_same_dataset(jsonld_to_rdf(compact_jsonld(quads), direction), quads,
-                            "JSON-LD compacted with dlkg's context")
-        assert_same_dataset(jsonld_to_rdf(frame_jsonld(quads), direction), quads, "JSON-LD framed by dlkg")
+    assert_same_dataset(jsonld_to_rdf(ours, direction), merged(quads), "JSON-LD written by dlkg")
+    assert_same_dataset(jsonld_to_rdf(write_jsonld(quads, frame=True), direction), merged(quads),
+                        "JSON-LD framed by dlkg")
     expected = json.loads((folder / test["expect"]).read_text(encoding="utf-8"))
-    assert_shape(ours, expected, options, named_graphs)
+    assert_shape(expanded(ours), expected, options, False)
