@@ -11,7 +11,9 @@ from dlkg import rdf
 from dlkg.errors import InputError
 from dlkg.resources import CURRENT_FILE, DATA_FILE, ONTOLOGY_FILE
 from dlkg.stores.oxigraph import run_query
-from dlkg.validate import qc_checks, validate
+from dlkg.errors import CheckFailed
+from dlkg.reason import check_consistency
+from dlkg.validate import check_header, owl_rl_checks, qc_checks, run_checks, shape_predicates, validate
 from tests.conftest import TEST_DATA, run_dlkg
 
 INVALID = TEST_DATA / "invalid"
@@ -46,7 +48,7 @@ def test_check_fires_on_its_fixture_only(check):
     assert run_query(_store(ONTOLOGY_FILE, CURRENT_FILE), query).rows == ()
     rows = run_query(_store(ONTOLOGY_FILE, INVALID / f"{check}.ttl"), query).rows
     assert rows, f"{check} did not fire on its fixture"
-    assert len(rows[0]) == 3
+    assert run_query(_store(ONTOLOGY_FILE, DATA_FILE), query).variables[:3] == ("entity", "property", "value")
 
 
 def test_check_rows_name_entity_property_value():
@@ -144,3 +146,97 @@ def test_a_value_that_does_not_fit_is_not_called_missing(tmp_path):
         ("https://w3id.org/dlkg/resource/MyNet", "https://w3id.org/dlkg/ontology#runsOn",
          "https://w3id.org/dlkg/resource/Atlantis")]
     assert report.problems[0].message.startswith("the value is not known to fit (every framework needs a platform")
+
+
+# -- issue 16: the SHACL-SPARQL constraints as QC checks, OWL 2 RL checks, sharded SHACL -----
+
+RES, DLKG = "https://w3id.org/dlkg/resource/", "https://w3id.org/dlkg/ontology#"
+TABLE_ROW = ("a row of a table has at most one capability statement per capability column, and a row of the "
+             "table as printed exactly one ({} found for column " + RES + "{})")
+AGREE = ("the value is not known to fit (the direct triple disagrees with the statement: " + RES + "Caffe is "
+         + DLKG + "{} for " + DLKG + "{} here, so it needs dlkg:supports for Supported, dlkg:doesNotSupport for "
+         "NotSupported, and neither for Conditional)")
+
+
+def _found(name: str) -> list[tuple[str, str, str, str, str]]:
+    checks = {**qc_checks(), **owl_rl_checks()}
+    store = _store(ONTOLOGY_FILE, INVALID / f"{name}.ttl")
+    return sorted((p.check, p.focus, p.path, p.value, p.message) for p in run_checks(store, {name: checks[name]}))
+
+
+def test_former_sparql_constraints_report_as_the_shapes_did():
+    # Worked out from the fixtures' text (see their comments), worded as the SHACL shapes were.
+    assert _found("table-row-violation") == [
+        ("shacl", RES + "Caffe", "", "", TABLE_ROW.format(0, "TableX-rnn")),
+        ("shacl", RES + "Caffe", "", "", TABLE_ROW.format(2, "TableX-autodiff"))]
+    assert _found("conditional-condition-violation") == [
+        ("shacl", RES + "Caffe-CNNDevelopment", "", "",
+         "a conditional capability statement needs its condition in words (dlkg:condition @en)")]
+    assert _found("direct-triple-agreement-violation") == [
+        ("shacl", RES + "Caffe-AutomaticDifferentiation", "", DLKG + "AutomaticDifferentiation",
+         AGREE.format("Supported", "AutomaticDifferentiation")),
+        ("shacl", RES + "Caffe-CNNDevelopment", "", DLKG + "CNNDevelopment", AGREE.format("Conditional", "CNNDevelopment"))]
+
+
+def test_check_header():
+    assert check_header(qc_checks()["conditional-condition-violation"]) == {
+        "message": "a conditional capability statement needs its condition in words (dlkg:condition @en)",
+        "reported as": "shacl"}
+    assert check_header(qc_checks()["duplicate-position-violation"]) == {}
+
+
+OWL_RL = {
+    "owl-rl-disjoint-classes": [
+        (RES + "Python", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", DLKG + "Agent",
+         f"a member of two disjoint classes, {DLKG}Agent and {DLKG}ProgrammingLanguage")],
+    "owl-rl-disjoint-properties": [
+        (RES + "Caffe", DLKG + "doesNotSupport", DLKG + "CNNDevelopment",
+         f"the value is given by two disjoint properties, {DLKG}doesNotSupport and {DLKG}supports")],
+    "owl-rl-functional-property": [
+        (RES + "Caffe-AutomaticDifferentiation", DLKG + "supportLevel", DLKG + "NotSupported",
+         f"a functional property with two different values, {DLKG}NotSupported and {DLKG}Supported"),
+        (RES + "Caffe-interface-1", DLKG + "position", "1", "a functional property with two different values, 1 and 2")],
+}
+
+
+def test_every_owl_rl_check_has_a_fixture():
+    assert sorted(owl_rl_checks()) == sorted(OWL_RL)
+
+
+@pytest.mark.parametrize("check", sorted(OWL_RL))
+def test_owl_rl_check_finds_what_hermit_finds(check):
+    query = owl_rl_checks()[check]
+    assert run_query(_store(ONTOLOGY_FILE, DATA_FILE), query).rows == ()
+    assert run_query(_store(ONTOLOGY_FILE, CURRENT_FILE), query).rows == ()
+    prefix = "OWL: the ontology and data are inconsistent: "
+    assert _found(check) == [("owl", e, p, v, prefix + m) for e, p, v, m in OWL_RL[check]]
+    with pytest.raises(CheckFailed):  # a clash the DL reasoner finds too: the check reports no false alarm
+        check_consistency(rdf.read_quads([(ONTOLOGY_FILE, None), (INVALID / f"{check}.ttl", None)]))
+
+
+def test_shapes_are_core_only():
+    import rdflib
+
+    from dlkg.resources import SHAPES_FILE
+
+    forward, inverse = shape_predicates(rdflib.Graph().parse(SHAPES_FILE, format="turtle"))
+    assert inverse == {DLKG + "hasCapabilityStatement", DLKG + "hasLifecycleStatement"}
+    assert {DLKG + "supports", DLKG + "doesNotSupport", DLKG + "sourceSays",
+            "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"} <= forward
+    with pytest.raises(CheckFailed):  # today's shapes, with SHACL-SPARQL, cannot be cut down
+        shape_predicates(rdflib.Graph().parse(Path(__file__).parents[1] / "benchmarks/peers/shapes-2026-12.ttl"))
+
+
+@pytest.mark.parametrize("name", ["unsourced-statement-violation", "duplicate-position-violation"])
+def test_sharded_shacl_gives_the_whole_report(name):
+    whole = validate([INVALID / f"{name}.ttl"], reason=False, shard_size=10**9)
+    assert [p for p in whole.problems if p.check == "shacl"]
+    for size in (1, 3):
+        assert validate([INVALID / f"{name}.ttl"], reason=False, shard_size=size).problems == whole.problems
+
+
+def test_sharded_shacl_on_the_packaged_data(tmp_path):
+    path = _data_with(tmp_path, "res:Theano dlkg:supports dlkg:SingleMachineMultiGPU . res:Caffe dlkg:modelZoo \"zoo\" .")
+    whole = validate([path], reason=False, shard_size=10**9).problems
+    assert validate([path], reason=False, shard_size=2).problems == whole
+    assert ("shacl", RES + "Caffe", DLKG + "modelZoo", "zoo") in {(p.check, p.focus, p.path, p.value) for p in whole}
