@@ -239,7 +239,7 @@ def run_shacl(store: ox.Store, *, shard_size: int = SHARD_SIZE) -> list[Problem]
         # No pySHACL focus_nodes: it would also skip the value nodes that sh:or / sh:node
         # shapes check. The report is cut down to the shard's own focus nodes instead.
         _, report, _ = pyshacl.validate(rdf.to_rdflib(triples), shacl_graph=shapes, inference="none",
-                                        advanced=True, allow_warnings=False)
+                                        advanced=True, allow_warnings=False, inplace=True)
         names = {n.value for n in chunk if isinstance(n, ox.NamedNode)}
         blank = any(isinstance(n, ox.BlankNode) for n in chunk)
         problems.extend(p for p in _shacl_problems(report) if p.focus in names or (blank and not p.focus))
