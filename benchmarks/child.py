@@ -112,6 +112,24 @@ def _validate(args: dict) -> dict:
             "triples": report.triples}
 
 
+def _validate_pyshacl_peer(args: dict) -> dict:
+    """The peer of issue 16: pySHACL running the shapes as they were before it (frozen in
+    ``benchmarks/peers/shapes-2026-12.ttl``, with its three SHACL-SPARQL constraints) on the
+    ontology and the data in one rdflib graph, as ``dlkg validate`` did then (no inference)."""
+    import pyshacl
+    import rdflib
+
+    from dlkg import rdf
+    from dlkg.validate import data_files
+
+    start = time.perf_counter()
+    graph = rdf.to_rdflib(rdf.read_quads(data_files([args["file"]])))
+    shapes = rdflib.Graph().parse(Path(__file__).parent / "peers" / "shapes-2026-12.ttl", format="turtle")
+    conforms, _, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=False)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "conforms": conforms}
+
+
 def _export_jsonld(args: dict) -> dict:
     """``dlkg export --format jsonld`` as the command runs it: streamed to a file."""
     from dlkg.export import write_export
@@ -152,6 +170,7 @@ OPERATIONS = {
     "parse-objects": _parse_objects,
     "rdflib-parse": _rdflib_parse,
     "validate": _validate,
+    "validate-pyshacl-peer": _validate_pyshacl_peer,
     "export-jsonld": _export_jsonld,
     "export-jsonld-pyoxigraph": _export_jsonld_pyoxigraph,
     "queries": _queries,

@@ -37,6 +37,9 @@ ASK_QUESTION = "哪些框架支持Python接口并且能在Android上运行？"
 COLD_ASK = "dlkg ask (flagship question)"
 #: The export peer: pyoxigraph's own JSON-LD writer on the same store.
 PYOXIGRAPH_JSONLD = "pyoxigraph Store.dump(format=JSON_LD)"
+VALIDATE = "dlkg validate (SHACL + QC + HermiT)"
+#: The peer of issue 16: pySHACL on the shapes as they were before validation was layered.
+VALIDATE_PEER = "pySHACL on shapes-2026-12.ttl (peer)"
 #: The parts of a run, in the order they run (``--only`` picks some).
 SECTIONS = ("cold-start", "serve", "load-embedded", "load-server", "memory", "queries", "validate", "export")
 
@@ -591,24 +594,41 @@ class Run:
         path, triples = self.data(size)
         reason = self._predicted_over("validate", size)
         if reason:
-            self.record("validate", "dlkg validate (SHACL + QC + HermiT)", size, None, triples=triples, skipped=reason)
+            self.record("validate", VALIDATE, size, None, triples=triples, skipped=reason)
             self.say(f"validate {size:,}: {reason}")
             return
-        times, rss = [], []
+        # Side by side (issue 16): pySHACL on the shapes as they were before the layers, run
+        # right after each dlkg run while it is predicted under the budget.
+        peer_skip = self._predicted_over("validate-peer", size)
+        times, rss, peer_times, peer_rss = [], [], [], []
         repeats = 1 if self.config.quick else (3 if size <= 1_000 else 1)
         for _ in range(repeats):
             done = self.child("validate", {"file": str(path), "reason": True}, timeout=self.config.slow_budget * 2)
             if done.timed_out:
-                self.record("validate", "dlkg validate (SHACL + QC + HermiT)", size, None, triples=triples,
+                self.record("validate", VALIDATE, size, None, triples=triples,
                             skipped=f"stopped after {self.config.slow_budget * 2:g} s")
                 return
             if not done.answer["conforms"]:
                 raise AssertionError(f"generated data of size {size} does not conform: {done.answer['problems']}")
             times.append(done.answer["seconds"])
             rss.append(done.maxrss_mb)
-        self.record("validate", "dlkg validate (SHACL + QC + HermiT)", size, times, triples=triples, peak_mb=rss,
-                    conforms=True)
-        self.say(f"validate {size:,}: {statistics.median(times):.1f} s, peak {max(rss):.0f} MB")
+            if not peer_skip:
+                peer = self.child("validate-pyshacl-peer", {"file": str(path)}, timeout=self.config.slow_budget * 2)
+                if peer.timed_out:
+                    peer_skip = f"stopped after {self.config.slow_budget * 2:g} s"
+                else:
+                    peer_times.append(peer.answer["seconds"])
+                    peer_rss.append(peer.maxrss_mb)
+        extra = {}
+        if peer_times:
+            extra["ratio_to_peer"] = statistics.median(peer_times) / statistics.median(times)
+            self.record("validate-peer", VALIDATE_PEER, size, peer_times, triples=triples, peak_mb=peer_rss)
+        else:
+            self.record("validate-peer", VALIDATE_PEER, size, None, triples=triples, skipped=peer_skip)
+        self.record("validate", VALIDATE, size, times, triples=triples, peak_mb=rss, conforms=True, **extra)
+        peer_text = (f"; pySHACL on the shapes of 2026-12 {statistics.median(peer_times):.1f} s, peak "
+                     f"{max(peer_rss):.0f} MB: {extra['ratio_to_peer']:.1f}x faster") if peer_times else f"; peer {peer_skip}"
+        self.say(f"validate {size:,}: {statistics.median(times):.1f} s, peak {max(rss):.0f} MB{peer_text}")
 
     def export(self, size: int) -> None:
         from dlkg.resources import ONTOLOGY_FILE

@@ -203,6 +203,7 @@ def _shards(store: ox.Store, forward: set[str], inverse: set[str], size: int):
     property and inverse paths (no ``sh:node``) look at nothing else."""
     type_, subclass = ox.NamedNode(_RDF_TYPE), ox.NamedNode(_SUBCLASS)
     forward_nodes = [ox.NamedNode(p) for p in sorted(forward)]
+    wanted = set(forward_nodes)
     inverse_nodes = [ox.NamedNode(p) for p in sorted(inverse)]
     schema = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, subclass, None)]
     subjects = sorted({q.subject for p in forward_nodes for q in store.quads_for_pattern(None, p, None)}
@@ -212,8 +213,8 @@ def _shards(store: ox.Store, forward: set[str], inverse: set[str], size: int):
         chunk = subjects[start:start + size]
         triples = set(schema)
         for node in chunk:
-            for p in forward_nodes:
-                triples.update(ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(node, p, None))
+            triples.update(ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(node, None, None)
+                           if q.predicate in wanted)
             for p in inverse_nodes:
                 triples.update(ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, p, node))
         values = {t.object for t in triples if not isinstance(t.object, ox.Literal)} | {t.subject for t in triples}
