@@ -153,11 +153,11 @@ def main() -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
-@click.option("--no-reason", is_flag=True, help="Skip the OWL consistency check (HermiT, needs Java).")
+@click.option("--no-reason", is_flag=True, help="Skip the ontology's OWL consistency check (HermiT, needs Java); the OWL 2 RL checks of the data still run.")
 @store_option
 @handles_errors
 def validate(files: tuple[str, ...], no_reason: bool, store: str | None) -> None:
-    """Validate the graph: parse, SHACL shapes, QC checks, OWL consistency.
+    """Validate the graph: parse, SHACL shapes, QC and OWL 2 RL checks, OWL consistency.
 
     FILES are data files to check instead of the packaged data; --store checks what a store
     holds in dlkg's two graphs. Exit 1 on any problem.
@@ -170,7 +170,7 @@ def validate(files: tuple[str, ...], no_reason: bool, store: str | None) -> None
     report = run(files or None, reason=not no_reason, store=_read(store) if store else None)
     if not report.conforms:
         raise CheckFailed(f"{len(report.problems)} problem(s) found", [str(p) for p in report.problems])
-    checks = "SHACL shapes, QC checks" + ("" if no_reason else ", OWL consistency (HermiT)")
+    checks = "SHACL shapes, QC and OWL 2 RL checks" + ("" if no_reason else ", the ontology's OWL consistency (HermiT)")
     click.echo(f"ok: {report.triples} triples conform ({checks})")
 
 

@@ -3,6 +3,11 @@
 owlready2 does not read Turtle, so the graph is handed to it as N-Triples in a temporary
 file; every run uses a fresh ``World`` (the default world would keep earlier inferences).
 Imports never leave the machine: the graph is loaded from that one local file.
+
+``check_consistency(..., cache=True)`` (what ``dlkg validate`` uses on the ontology) keeps the
+verdict on a consistent graph under ``$XDG_CACHE_HOME/dlkg/hermit/`` (``~/.cache`` without it),
+named by the graph's canonical digest and owlready2's version: an unchanged ontology is not
+reasoned on again (HermiT's Java start is about 2 s). Only "consistent" is kept.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterable
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -80,6 +86,32 @@ def infer(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
     return sorted(inferred, key=lambda t: (t.subject.value, t.object.value))
 
 
-def check_consistency(quads: Iterable[ox.Quad]) -> None:
-    """Raise :class:`CheckFailed` when the graph is inconsistent under OWL 2 semantics."""
+def _verdict_file(quads: list[ox.Quad]) -> Path:
+    import owlready2
+
+    from dlkg.canon import graph_digest
+
+    digest = graph_digest(ox.Triple(q.subject, q.predicate, q.object) for q in quads if q.predicate != _OWL_IMPORTS)
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return root / "dlkg" / "hermit" / f"{digest}-owlready2-{owlready2.VERSION}.consistent"
+
+
+def check_consistency(quads: Iterable[ox.Quad], *, cache: bool = False) -> None:
+    """Raise :class:`CheckFailed` when the graph is inconsistent under OWL 2 semantics.
+
+    Args:
+        quads: The graph.
+        cache: Skip HermiT when this graph was found consistent before (see the module's
+            docstring), and keep the verdict when it is.
+    """
+    quads = list(quads)
+    verdict = _verdict_file(quads) if cache else None
+    if verdict is not None and verdict.exists():
+        return
     _run_hermit(quads)
+    if verdict is not None:
+        try:
+            verdict.parent.mkdir(parents=True, exist_ok=True)
+            verdict.touch()
+        except OSError:  # a read-only home: reason again next time
+            pass

@@ -280,7 +280,8 @@ def packaged_descriptions(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
 
 class _Hermit(threading.Thread):
     """HermiT on the ontology, in a thread: the reasoner runs in Java, so the checks of the
-    data go on beside it."""
+    data go on beside it. An ontology HermiT found consistent before is not reasoned on again
+    (:func:`dlkg.reason.check_consistency` with ``cache``)."""
 
     def __init__(self, quads: list[ox.Quad]) -> None:
         super().__init__(daemon=True)
@@ -290,7 +291,7 @@ class _Hermit(threading.Thread):
         from dlkg.reason import check_consistency
 
         try:
-            check_consistency(self.quads)
+            check_consistency(self.quads, cache=True)
         except CheckFailed as err:
             self.problems = [Problem("owl", "", "", "", line) for line in err.problems]
         except Exception as err:  # ReasonerUnavailable and the like: raised again by the caller

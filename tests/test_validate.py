@@ -243,3 +243,16 @@ def test_sharded_shacl_on_the_packaged_data(tmp_path):
     whole = validate([path], reason=False, shard_size=10**9).problems
     assert validate([path], reason=False, shard_size=2).problems == whole
     assert ("shacl", RES + "Caffe", DLKG + "modelZoo", "zoo") in {(p.check, p.focus, p.path, p.value) for p in whole}
+
+
+def test_hermit_keeps_only_a_consistent_verdict(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    ontology = list(rdf.read_quads([(ONTOLOGY_FILE, None)]))
+    check_consistency(ontology, cache=True)
+    kept = sorted(p.name for p in (tmp_path / "dlkg" / "hermit").iterdir())
+    assert len(kept) == 1 and kept[0].endswith(".consistent")
+    clash = list(rdf.read_quads([(ONTOLOGY_FILE, None), (INVALID / "owl-rl-disjoint-properties.ttl", None)]))
+    for _ in range(2):  # never kept: found again on every run
+        with pytest.raises(CheckFailed):
+            check_consistency(clash, cache=True)
+    assert sorted(p.name for p in (tmp_path / "dlkg" / "hermit").iterdir()) == kept
