@@ -8,6 +8,8 @@ one :class:`~dlkg.errors.InputError` raised while the triples are read).
 
 from __future__ import annotations
 
+import itertools
+from collections import deque
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -68,6 +70,24 @@ class Source:
         of a load's read-back check; the load already applied the literal cap)."""
         quads = rdf.stream(self.path, self.format, literal_cap=False)
         return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+
+    def read_checked(self, *, ntriples: bool, progress: str | None = None) -> tuple[int, bytes | None]:
+        """Read the file once the dlkg way (:meth:`triples`: the literal cap applied), for a load
+        that let Oxigraph parse the file into the store: how many triples it parses into and,
+        with ``ntriples``, the triples as N-Triples written by Oxigraph (the independent side
+        of the load's read-back check).
+
+        Raises:
+            InputError: the file does not parse or has a literal over the cap.
+        """
+        tally = itertools.count()
+        counted = (quad for quad, _ in zip(self.triples(progress=progress), tally))  # zip counts in C
+        if ntriples:
+            body = ox.serialize(counted, format=ox.RdfFormat.N_TRIPLES) or b""
+        else:
+            body = None
+            deque(counted, maxlen=0)
+        return next(tally), body
 
     def write_ntriples(self, handle, *, progress: str | None = None) -> int:
         """Write the file's triples as N-Triples (Oxigraph's writer) to a binary handle; the count."""

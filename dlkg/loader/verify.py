@@ -40,12 +40,15 @@ def same_graph_in_time(stored: bytes, source: bytes) -> bool | None:
         return None
 
 
-def matches_sources(read_back: Sequence[Callable[[], bytes]], sources: Sequence[Source], *, where: str) -> bool | None:
+def matches_sources(read_back: Sequence[Callable[[], bytes]], sources: Sequence[Source], *, where: str,
+                    parsed: bytes | None = None) -> bool | None:
     """Whether the graph the ``read_back`` jobs write out (N-Triples, one part each) is
     isomorphic to a fresh parse of the files; None past the canonicalization's time limit.
 
     The jobs run in threads while this one parses the files again (Oxigraph writes without
-    holding the GIL). The canonicalization comes after the threads end: it may fork a
+    holding the GIL), unless ``parsed`` gives that parse already: the files as N-Triples read
+    by dlkg's own parser while Oxigraph's loaded them into the store
+    (:meth:`~dlkg.loader.sources.Source.read_checked`). The canonicalization comes after the threads end: it may fork a
     worker, and a fork should copy a quiet process.
 
     Raises:
@@ -65,7 +68,7 @@ def matches_sources(read_back: Sequence[Callable[[], bytes]], sources: Sequence[
     for reader in readers:
         reader.start()
     try:
-        parts = [source.ntriples() for source in sources]
+        parts = [parsed] if parsed is not None else [source.ntriples() for source in sources]
     finally:
         for reader in readers:
             reader.join()
