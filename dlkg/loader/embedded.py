@@ -101,14 +101,10 @@ def _load_graph(staged: StagedVersion, graph: str, files: Sequence[Source], *, r
     check = None if replace else f"{_CHECK}{uuid.uuid4()}"
     parsed = 0
     direct = batch_size is None and replace and all(s.path.stat().st_size <= DIRECT_BYTES for s in files)
-    source_side = None
+    readings: list[tuple[int, bytes | None, bool]] = []
     if direct:
-        parts = []
-        for source in files:
-            count, body = _load_direct(staged, graph, source)
-            parsed += count
-            parts.append(body or b"")
-        source_side = b"".join(parts)
+        readings = [_load_direct(staged, graph, source) for source in files]
+        parsed = sum(count for count, _, _ in readings)
     else:
         for source in files:
             parsed += staged.write([graph] if check is None else [graph, check],
@@ -118,9 +114,16 @@ def _load_graph(staged: StagedVersion, graph: str, files: Sequence[Source], *, r
     method = staged.method + ("" if replace else "+append")
     checked = check or graph
     stored = staged.count(checked)
+    quick = any(not exact for _, _, exact in readings)
     digest = None
     if stored <= DIGEST_LIMIT and parsed <= DIGEST_LIMIT:
-        digest = matches_sources(staged.read_back_jobs(checked, stored), files, where=where, parsed=source_side)
+        jobs = staged.read_back_jobs(checked, stored)
+        source_side = b"".join(body or b"" for _, body, _ in readings) if readings else None
+        digest = matches_sources(jobs, files, where=where, parsed=source_side)
+        if digest is False and quick:  # the file's lines are not as Oxigraph writes them: parse
+            readings = [(*source.read_checked(ntriples=True), True) for source in files]
+            parsed = sum(count for count, _, _ in readings)
+            digest = matches_sources(jobs, files, where=where, parsed=b"".join(body or b"" for _, body, _ in readings))
     if check is not None:
         total = staged.count(graph)
         within = staged.contains(check, graph) and max(before, stored) <= total <= before + stored
@@ -134,11 +137,13 @@ def _load_graph(staged: StagedVersion, graph: str, files: Sequence[Source], *, r
                       verify_seconds=time.perf_counter() - loaded, appended=not replace)
 
 
-def _load_direct(staged: StagedVersion, graph: str, source: Source) -> tuple[int, bytes | None]:
-    """Oxigraph loads the file into the staged version in a thread while this one reads it with
-    dlkg's parser (the literal cap, the count, the check's source side); the count and the
-    N-Triples. The thread always ends before this returns or raises: nothing writes into a
-    version that is being discarded.
+def _load_direct(staged: StagedVersion, graph: str, source: Source) -> tuple[int, bytes | None, bool]:
+    """Oxigraph loads the file into the staged version in a thread while this one reads it:
+    as lines where the file is N-Triples with no line long enough to break the literal cap
+    (:meth:`~dlkg.loader.sources.Source.lines`), else with dlkg's parser (the literal cap, the
+    count, the check's source side); the count, the file's triples as N-Triples, and whether
+    those came from dlkg's parser (else they are the file's own lines). The thread always
+    ends before this returns or raises: nothing writes into a version being discarded.
 
     Raises:
         InputError: the file does not parse or has a literal over the cap.
@@ -155,13 +160,15 @@ def _load_direct(staged: StagedVersion, graph: str, source: Source) -> tuple[int
     loader = threading.Thread(target=run, name="dlkg-bulk-load", daemon=True)
     loader.start()
     try:
-        counted = source.read_checked(ntriples=True, progress=f"loading {source.path.name}")
+        lines = source.lines()
+        if lines is None:
+            count, body = source.read_checked(ntriples=True, progress=f"loading {source.path.name}")
     finally:
         loader.join()
     if failed:
         err = failed[0]
         if isinstance(err, OSError) and not isinstance(err, FileNotFoundError):
             raise err  # the store's own failure (a full disk)
-        with rdf.parse_errors(source.path):  # the file's (dlkg's parser accepted it: unlikely)
+        with rdf.parse_errors(source.path):  # the file's (dlkg's parser accepted it, or did not read it)
             raise err
-    return counted
+    return (lines[0], lines[1], False) if lines is not None else (count, body, True)

@@ -89,6 +89,28 @@ class Source:
             deque(counted, maxlen=0)
         return next(tally), body
 
+    def lines(self) -> tuple[int, bytes] | None:
+        """An N-Triples file read as its bytes, with no Python object per triple: how many
+        triples it holds and the bytes, for a load in which Oxigraph parsed the file (only then
+        are these right: N-Triples holds one triple per line, and Oxigraph refuses a file that
+        does not parse). None for other formats, and for a file with a line longer in bytes
+        than the literal cap (a literal's characters each take at least a byte of its line, so
+        only such a line can hold a literal over :data:`dlkg.rdf.MAX_LITERAL_CHARS`): read
+        those with :meth:`read_checked`.
+
+        The bytes stand for the file's triples in the load's read-back check where the lines
+        are as Oxigraph writes them; where they differ, the check reads the file again with
+        :meth:`read_checked`.
+        """
+        if self.format != ox.RdfFormat.N_TRIPLES:
+            return None
+        body = self.path.read_bytes()
+        lines = body.splitlines()
+        if lines and max(map(len, lines)) > rdf.MAX_LITERAL_CHARS:
+            return None
+        blank = sum(1 for line in lines if not line.strip() or line.lstrip().startswith(b"#"))
+        return len(lines) - blank, body
+
     def write_ntriples(self, handle, *, progress: str | None = None) -> int:
         """Write the file's triples as N-Triples (Oxigraph's writer) to a binary handle; the count."""
         tally = [0]
