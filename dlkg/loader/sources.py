@@ -108,8 +108,10 @@ class Source:
         lines = body.splitlines()
         if lines and max(map(len, lines)) > rdf.MAX_LITERAL_CHARS:
             return None
-        blank = sum(1 for line in lines if not line.strip() or line.lstrip().startswith(b"#"))
-        return len(lines) - blank, body
+        firsts = b"".join(line[:1] for line in lines)  # a line empty, indented or a comment is no triple
+        if lines.count(b"") or any(firsts.count(char) for char in (b"#", b" ", b"\t")):
+            return len(lines) - sum(1 for line in lines if not line.strip() or line.lstrip().startswith(b"#")), body
+        return len(lines), body
 
     def write_ntriples(self, handle, *, progress: str | None = None) -> int:
         """Write the file's triples as N-Triples (Oxigraph's writer) to a binary handle; the count."""
