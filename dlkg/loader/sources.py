@@ -108,10 +108,43 @@ class Source:
         lines = body.splitlines()
         if lines and max(map(len, lines)) > rdf.MAX_LITERAL_CHARS:
             return None
-        firsts = b"".join(line[:1] for line in lines)  # a line empty, indented or a comment is no triple
-        if lines.count(b"") or any(firsts.count(char) for char in (b"#", b" ", b"\t")):
-            return len(lines) - sum(1 for line in lines if not line.strip() or line.lstrip().startswith(b"#")), body
-        return len(lines), body
+        return _triple_lines(lines), body
+
+    def splits(self) -> bool:
+        """Whether the file may be loaded in pieces (:meth:`pieces`): N-Triples (one triple a
+        line) without a blank node (a label names one node in the whole file, and each load
+        call gives blank nodes new identities)."""
+        if self.format != ox.RdfFormat.N_TRIPLES:
+            return False
+        with self.path.open("rb") as handle:
+            last = b""
+            while block := handle.read(1 << 24):
+                if b"_:" in block or b"_:" == last + block[:1]:
+                    return False
+                last = block[-1:]
+        return True
+
+    def pieces(self, lines: int) -> Iterator[tuple[int, int, bytes]]:
+        """An N-Triples file in pieces of ``lines`` lines, read as bytes: each piece's first
+        line number, how many triples it holds (right for a piece that parses) and its bytes.
+        A piece with a line long enough to hold a literal over the cap is read with dlkg's
+        parser first (:meth:`lines` says why the others need not be).
+
+        Raises:
+            InputError: while iterating, a literal over the cap (or a piece that does not
+                parse, found by that reading).
+        """
+        with rdf.parse_errors(self.path), self.path.open("rb") as handle:
+            first = 1
+            while chunk := list(itertools.islice(handle, lines)):
+                body = b"".join(chunk)
+                if max(map(len, chunk)) > rdf.MAX_LITERAL_CHARS:
+                    try:
+                        deque(rdf.check_literals(ox.parse(body, format=self.format), self.path), maxlen=0)
+                    except SyntaxError as err:
+                        raise rdf.syntax_error(err, self.path, first_line=first) from None
+                yield first, _triple_lines(chunk), body
+                first += len(chunk)
 
     def write_ntriples(self, handle, *, progress: str | None = None) -> int:
         """Write the file's triples as N-Triples (Oxigraph's writer) to a binary handle; the count."""
@@ -124,6 +157,15 @@ class Source:
 
         ox.serialize(counted(), output=handle, format=ox.RdfFormat.N_TRIPLES)
         return tally[0]
+
+
+def _triple_lines(lines: list[bytes]) -> int:
+    """How many of an N-Triples file's lines hold a triple (the others are empty or comments),
+    without a Python call per line where every line starts a triple."""
+    firsts = b"".join(line[:1] for line in lines)
+    if lines.count(b"") or any(firsts.count(char) for char in (b"#", b" ", b"\t", b"\r", b"\n")):
+        return sum(1 for line in lines if (text := line.strip()) and not text.startswith(b"#"))
+    return len(lines)
 
 
 def sources(paths: Sequence[str | Path]) -> list[Source]:
