@@ -39,6 +39,7 @@ import uuid
 from collections.abc import Sequence
 
 from dlkg import rdf
+from dlkg.canon import canonical_lines
 from dlkg.errors import CheckFailed
 from dlkg.loader.sources import Source
 from dlkg.loader.verify import DIGEST_LIMIT, LoadReport, matches_sources
@@ -108,7 +109,7 @@ def _load_graph(staged: StagedVersion, graph: str, files: Sequence[Source], *, r
                 start: float, batch_size: int | None, where: str) -> LoadReport:
     check = None if replace else f"{_CHECK}{uuid.uuid4()}"
     parsed = 0
-    readings: list[tuple[int, bytes | None, bool]] = []
+    readings: list[tuple[int, bytes | set[bytes] | None, bool]] = []
     if batch_size is None and replace:
         readings = [_load_source(staged, graph, source) for source in files]
         parsed = sum(count for count, _, _ in readings)
@@ -125,9 +126,7 @@ def _load_graph(staged: StagedVersion, graph: str, files: Sequence[Source], *, r
     digest = None
     if stored <= DIGEST_LIMIT and parsed <= DIGEST_LIMIT:
         jobs = staged.read_back_jobs(checked, stored)
-        kept = readings and all(body is not None for _, body, _ in readings)
-        source_side = b"".join(body for _, body, _ in readings) if kept else None  # type: ignore[misc]
-        digest = matches_sources(jobs, files, where=where, parsed=source_side)
+        digest = matches_sources(jobs, files, where=where, parsed=_source_side([body for _, body, _ in readings]))
         if digest is False and quick:  # the file's lines are not as Oxigraph writes them: parse
             readings = [(*source.read_checked(ntriples=True), True) for source in files]
             parsed = sum(count for count, _, _ in readings)
@@ -145,7 +144,18 @@ def _load_graph(staged: StagedVersion, graph: str, files: Sequence[Source], *, r
                       verify_seconds=time.perf_counter() - loaded, appended=not replace)
 
 
-def _load_source(staged: StagedVersion, graph: str, source: Source) -> tuple[int, bytes | None, bool]:
+def _source_side(bodies: list[bytes | set[bytes] | None]) -> bytes | set[bytes] | None:
+    """The files' side of the read-back check from what their loads kept: N-Triples joined,
+    canonical line sets (files without blank nodes) merged; None where a file kept nothing
+    (the check reads the files again)."""
+    if not bodies or any(body is None for body in bodies):
+        return None
+    if all(isinstance(body, set) for body in bodies):
+        return set().union(*bodies)  # type: ignore[arg-type]
+    return b"".join(body if isinstance(body, bytes) else b"\n".join(body) + b"\n" for body in bodies)  # type: ignore[misc]
+
+
+def _load_source(staged: StagedVersion, graph: str, source: Source) -> tuple[int, bytes | set[bytes] | None, bool]:
     """Load one file of a replacing load the fastest way that keeps the promises: whole by
     Oxigraph up to :data:`DIRECT_BYTES`, in pieces by Oxigraph where it splits (N-Triples
     without blank nodes), else streamed through dlkg's parser; the count, the file's triples
@@ -210,11 +220,12 @@ def _load_pieces(staged: StagedVersion, graph: str, source: Source) -> tuple[int
     return count, (b"".join(kept) if kept is not None else None), False
 
 
-def _load_direct(staged: StagedVersion, graph: str, source: Source) -> tuple[int, bytes | None, bool]:
+def _load_direct(staged: StagedVersion, graph: str, source: Source) -> tuple[int, bytes | set[bytes] | None, bool]:
     """Oxigraph loads the file into the staged version in a thread while this one reads it:
     as lines where the file is N-Triples with no line long enough to break the literal cap
     (:meth:`~dlkg.loader.sources.Source.lines`), else with dlkg's parser (the literal cap, the
-    count, the check's source side); the count, the file's triples as N-Triples, and whether
+    count, the check's source side); the count, the file's triples as N-Triples (as their
+    set of lines where there is no blank node, made before the load ends), and whether
     those came from dlkg's parser (else they are the file's own lines). The thread always
     ends before this returns or raises: nothing writes into a version being discarded.
 
@@ -234,8 +245,10 @@ def _load_direct(staged: StagedVersion, graph: str, source: Source) -> tuple[int
     loader.start()
     try:
         lines = source.lines()
-        if lines is None:
-            count, body = source.read_checked(ntriples=True, progress=f"loading {source.path.name}")
+        count, body = lines if lines is not None else source.read_checked(ntriples=True,
+                                                                           progress=f"loading {source.path.name}")
+        if body is not None and count <= DIGEST_LIMIT and b"_:" not in body:
+            body = canonical_lines(body)  # no blank node: the set of lines, made while Oxigraph loads
     finally:
         loader.join()
     if failed:
@@ -244,4 +257,4 @@ def _load_direct(staged: StagedVersion, graph: str, source: Source) -> tuple[int
             raise err  # the store's own failure (a full disk)
         with rdf.parse_errors(source.path):  # the file's (dlkg's parser accepted it, or did not read it)
             raise err
-    return (lines[0], lines[1], False) if lines is not None else (count, body, True)
+    return count, body, lines is None

@@ -24,31 +24,36 @@ DIGEST_LIMIT = 200_000
 DIGEST_SECONDS = 60.0
 
 
-def same_graph_in_time(stored: bytes, source: bytes) -> bool | None:
+def same_graph_in_time(stored: bytes, source: bytes | set[bytes]) -> bool | None:
     """Whether two graphs given as N-Triples written by Oxigraph are isomorphic
-    (:func:`dlkg.canon.same_graph`); None when canonicalizing a side takes more than
-    :data:`DIGEST_SECONDS`.
+    (:func:`dlkg.canon.same_graph`; ``source`` may be given as its
+    :func:`~dlkg.canon.canonical_lines` already); None when canonicalizing a side takes more
+    than :data:`DIGEST_SECONDS`.
 
     >>> same_graph_in_time(b'_:a <http://x/p> "1" .\\n', b'_:b <http://x/p> "1" .\\n')
     True
+    >>> same_graph_in_time(b'<http://x/s> <http://x/p> "1" .\\n', {b'<http://x/s> <http://x/p> "2" .'})
+    False
     """
-    from dlkg.canon import same_graph
+    from dlkg.canon import canonical_lines, same_graph
 
     try:
+        if isinstance(source, set):
+            return canonical_lines(stored, timeout=DIGEST_SECONDS) == source
         return same_graph(stored, source, timeout=DIGEST_SECONDS)
     except TimeoutError:
         return None
 
 
 def matches_sources(read_back: Sequence[Callable[[], bytes]], sources: Sequence[Source], *, where: str,
-                    parsed: bytes | None = None) -> bool | None:
+                    parsed: bytes | set[bytes] | None = None) -> bool | None:
     """Whether the graph the ``read_back`` jobs write out (N-Triples, one part each) is
     isomorphic to a fresh parse of the files; None past the canonicalization's time limit.
 
     The jobs run in threads while this one parses the files again (Oxigraph writes without
-    holding the GIL), unless ``parsed`` gives that parse already: the files as N-Triples read
-    by dlkg's own parser while Oxigraph's loaded them into the store
-    (:meth:`~dlkg.loader.sources.Source.read_checked`). The canonicalization comes after the threads end: it may fork a
+    holding the GIL), unless ``parsed`` gives that reading already, read while Oxigraph loaded
+    the files into the store: as N-Triples, or as their canonical lines
+    (:func:`dlkg.canon.canonical_lines`). The canonicalization comes after the threads end: it may fork a
     worker, and a fork should copy a quiet process.
 
     Raises:
