@@ -73,13 +73,13 @@ def matches_sources(read_back: Sequence[Callable[[], bytes]], sources: Sequence[
     for reader in readers:
         reader.start()
     try:
-        parts = [parsed] if parsed is not None else [source.ntriples() for source in sources]
+        parts = [] if parsed is not None else [source.ntriples() for source in sources]
     finally:
         for reader in readers:
             reader.join()
     if errors:
         raise StoreError(f"cannot read the graph back from {where}: {errors[0]}") from None
-    return same_graph_in_time(b"".join(bodies), b"".join(parts))
+    return same_graph_in_time(b"".join(bodies), parsed if parsed is not None else b"".join(parts))
 
 
 class LoadReport:

@@ -471,3 +471,14 @@ def test_large_ntriples_with_blank_nodes_are_streamed(tmp_path: Path, monkeypatc
     report = direct(store, [source])
     assert report.verified and report.same_digest is True and report.stored == 43
     assert len(blank_nodes(store)) == 2
+
+
+@pytest.mark.parametrize("comments", [False, True])
+def test_small_ntriples_without_blank_nodes_are_checked_line_by_line(tmp_path: Path, comments: bool) -> None:
+    """50 triples, whole to Oxigraph; the file's own lines are the check's side (with comments
+    and empty lines they differ from the store's, and dlkg's parser reads the file instead)."""
+    source = numbered(tmp_path / "n.nt", 50, comments=comments)
+    store = OxigraphStore(tmp_path / "store")
+    report = direct(store, [source])
+    assert (report.triples, report.stored) == (50, 50) and report.verified and report.same_digest is True
+    assert isomorphic(stored_rdflib(store), rdflib.Graph().parse(source, format="nt"))
