@@ -161,13 +161,15 @@ def read_quads(files: Iterable[tuple[str | Path, ox.NamedNode | None]]) -> Itera
         yield from parse(path, to_graph=graph)
 
 
-def syntax_error(err: SyntaxError, path: Path) -> InputError:
-    """An :class:`InputError` naming file, line and column, from a pyoxigraph syntax error."""
+def syntax_error(err: SyntaxError, path: Path, *, first_line: int = 1) -> InputError:
+    """An :class:`InputError` naming file, line and column, from a pyoxigraph syntax error
+    (raised parsing a part of the file that starts on line ``first_line``)."""
     message = str(err.msg if hasattr(err, "msg") else err)
     # pyoxigraph says "Parser error between line 3 column 11 and ...: what"; keep only "what".
     if ": " in message and message.startswith("Parser error"):
         message = message.split(": ", 1)[1]
-    return InputError(message, path=str(path), line=err.lineno, column=err.offset)
+    line = None if err.lineno is None else err.lineno + first_line - 1
+    return InputError(message, path=str(path), line=line, column=err.offset)
 
 
 def to_rdflib(quads: Iterable[ox.Quad | ox.Triple]):  # -> rdflib.Graph

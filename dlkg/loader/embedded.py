@@ -15,22 +15,37 @@ from nothing and copy in every other graph (cost grows with the rest of the stor
 replacing a large graph in a small store costs about a fresh load, and replacing a small
 graph in a large store costs about that graph.
 
+Who parses a file: in a replacing load, Oxigraph itself (``bulk_load``, no Python object per
+triple) in a thread, while this one reads the same file for the literal cap, the count and
+the independent side of the read-back check (Oxigraph loads without holding the GIL). An
+N-Triples file is read as its lines: one triple a line, and a literal's characters each take
+a byte of its line at least, so only a line longer than the cap needs dlkg's parser, and the
+lines themselves are the check's side where they are as Oxigraph writes them (else dlkg's
+parser reads the file after all). Other formats are read by dlkg's parser. Files up to
+:data:`DIRECT_BYTES` go to Oxigraph whole; larger N-Triples files without blank nodes in
+pieces of :data:`PIECE_LINES` lines (Oxigraph's whole-file loader holds about 0.9 KB per triple);
+other large files, appends, and loads given a ``batch_size`` stream dlkg's parse into
+``bulk_extend`` batches.
+
 An append writes the files into the graph and into a check graph beside it; the check graph
 is compared with the files, must lie within the graph, and is removed before the switch.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Sequence
 
+from dlkg import rdf
+from dlkg.canon import canonical_lines
 from dlkg.errors import CheckFailed
 from dlkg.loader.sources import Source
 from dlkg.loader.verify import DIGEST_LIMIT, LoadReport, matches_sources
 from dlkg.stores.oxigraph import LOAD_BATCH, OxigraphStore, StagedVersion
 
-__all__ = ["load_embedded", "DELETE_COST", "COPY_COST"]
+__all__ = ["load_embedded", "DELETE_COST", "COPY_COST", "DIRECT_BYTES", "PIECE_LINES"]
 
 #: Cost of deleting one triple from a checkpoint (in batches), in units of loading one triple
 #: from N-Triples: 2.3 at 1e6 triples (18 s against 7.8 s, this machine, pyoxigraph 0.5).
@@ -38,12 +53,27 @@ DELETE_COST = 2.3
 #: Cost of copying one triple into a rebuilt version (Oxigraph dump, then bulk_load), same
 #: units: 1.6 at 1e6 triples (5.2 s + 7.6 s against 7.8 s).
 COPY_COST = 1.6
+#: Largest file a replacing load lets Oxigraph parse whole (its bulk loader's peak memory grows
+#: with the file: about 0.9 KB per triple); larger ones go in pieces or stream in batches.
+DIRECT_BYTES = 64 * 1024**2
+#: Lines of each piece of a larger N-Triples file that Oxigraph loads (one ``bulk_load`` call
+#: each): at 1e6 triples 100,000 was slower than the whole file (12.8 s against 11.1 s), and
+#: 200,000 to 500,000 within the noise of each other (10.1-10.9 s); the peak grows with it.
+PIECE_LINES = 200_000
 _CHECK = "urn:dlkg:check:"
 
 
 def load_embedded(store: OxigraphStore, plan: Sequence[tuple[str, Sequence[Source]]], *, replace: bool = True,
-                  batch_size: int = LOAD_BATCH) -> list[LoadReport]:
+                  batch_size: int | None = None) -> list[LoadReport]:
     """Load each graph's files into an embedded store; all of them appear at once, or none.
+
+    Args:
+        store: The store.
+        plan: Each named graph with its files.
+        replace: Replace each graph's content (otherwise add to it).
+        batch_size: Stream every file through dlkg's parser in batches of this many quads;
+            None: files up to :data:`DIRECT_BYTES` parsed by Oxigraph, larger ones streamed in
+            batches of ``LOAD_BATCH``.
 
     Raises:
         InputError: a file does not parse; nothing changed.
@@ -76,19 +106,31 @@ def load_embedded(store: OxigraphStore, plan: Sequence[tuple[str, Sequence[Sourc
 
 
 def _load_graph(staged: StagedVersion, graph: str, files: Sequence[Source], *, replace: bool, before: int,
-                start: float, batch_size: int, where: str) -> LoadReport:
+                start: float, batch_size: int | None, where: str) -> LoadReport:
     check = None if replace else f"{_CHECK}{uuid.uuid4()}"
     parsed = 0
-    for source in files:
-        parsed += staged.write([graph] if check is None else [graph, check],
-                               source.triples(progress=f"loading {source.path.name}"), batch_size=batch_size)
+    readings: list[tuple[int, bytes | set[bytes] | None, bool]] = []
+    if batch_size is None and replace:
+        readings = [_load_source(staged, graph, source) for source in files]
+        parsed = sum(count for count, _, _ in readings)
+    else:
+        for source in files:
+            parsed += staged.write([graph] if check is None else [graph, check],
+                                   source.triples(progress=f"loading {source.path.name}"),
+                                   batch_size=batch_size or LOAD_BATCH)
     loaded = time.perf_counter()
     method = staged.method + ("" if replace else "+append")
     checked = check or graph
     stored = staged.count(checked)
+    quick = any(not exact for _, _, exact in readings)
     digest = None
     if stored <= DIGEST_LIMIT and parsed <= DIGEST_LIMIT:
-        digest = matches_sources(staged.read_back_jobs(checked, stored), files, where=where)
+        jobs = staged.read_back_jobs(checked, stored)
+        digest = matches_sources(jobs, files, where=where, parsed=_source_side([body for _, body, _ in readings]))
+        if digest is False and quick:  # the file's lines are not as Oxigraph writes them: parse
+            readings = [(*source.read_checked(ntriples=True), True) for source in files]
+            parsed = sum(count for count, _, _ in readings)
+            digest = matches_sources(jobs, files, where=where, parsed=b"".join(body or b"" for _, body, _ in readings))
     if check is not None:
         total = staged.count(graph)
         within = staged.contains(check, graph) and max(before, stored) <= total <= before + stored
@@ -100,3 +142,119 @@ def _load_graph(staged: StagedVersion, graph: str, files: Sequence[Source], *, r
         stored = total
     return LoadReport(graph, parsed, stored, loaded - start, method, same_digest=digest,
                       verify_seconds=time.perf_counter() - loaded, appended=not replace)
+
+
+def _source_side(bodies: list[bytes | set[bytes] | None]) -> bytes | set[bytes] | None:
+    """The files' side of the read-back check from what their loads kept: N-Triples joined,
+    canonical line sets (files without blank nodes) merged; None where a file kept nothing
+    (the check reads the files again)."""
+    if not bodies or any(body is None for body in bodies):
+        return None
+    if all(isinstance(body, set) for body in bodies):
+        return set().union(*bodies)  # type: ignore[arg-type]
+    return b"".join(body if isinstance(body, bytes) else b"\n".join(body) + b"\n" for body in bodies)  # type: ignore[misc]
+
+
+def _load_source(staged: StagedVersion, graph: str, source: Source) -> tuple[int, bytes | set[bytes] | None, bool]:
+    """Load one file of a replacing load the fastest way that keeps the promises: whole by
+    Oxigraph up to :data:`DIRECT_BYTES`, in pieces by Oxigraph where it splits (N-Triples
+    without blank nodes), else streamed through dlkg's parser; the count, the file's triples
+    as N-Triples where kept (None: the check reads the file again) and whether they come from
+    dlkg's parser."""
+    if source.path.stat().st_size <= DIRECT_BYTES:
+        return _load_direct(staged, graph, source)
+    if source.splits():
+        return _load_pieces(staged, graph, source)
+    return staged.write([graph], source.triples(progress=f"loading {source.path.name}")), None, True
+
+
+def _load_pieces(staged: StagedVersion, graph: str, source: Source) -> tuple[int, bytes | None, bool]:
+    """Oxigraph loads a large N-Triples file without blank nodes piece by piece
+    (:data:`PIECE_LINES` lines each: bounded memory) in a thread while this one reads the next
+    piece (:meth:`~dlkg.loader.sources.Source.pieces`: the count and the literal cap); the
+    count, the file's bytes while it holds at most ``DIGEST_LIMIT`` triples (else None), and
+    False (they are the file's own lines).
+
+    Raises:
+        InputError: a piece does not parse (the file's line) or has a literal over the cap.
+        OSError: the store failed.
+    """
+    import queue
+
+    todo: queue.Queue = queue.Queue(maxsize=1)
+    failed: list[BaseException] = []
+    firsts: list[int] = []
+
+    def run() -> None:
+        while (piece := todo.get()) is not None:
+            if failed:
+                continue
+            firsts.append(piece[0])
+            try:
+                staged.load_file(graph, None, source.format, base_iri=rdf.base_iri(source.path), data=piece[1])
+            except BaseException as err:  # noqa: BLE001 - raised again in the loading thread
+                failed.append(err)
+
+    loader = threading.Thread(target=run, name="dlkg-bulk-load", daemon=True)
+    loader.start()
+    count, kept = 0, []  # type: tuple[int, list[bytes] | None]
+    try:
+        for first, triples, body in source.pieces(PIECE_LINES):
+            if failed:
+                break
+            count += triples
+            if kept is not None:
+                kept = None if count > DIGEST_LIMIT else [*kept, body]
+            todo.put((first, body))
+    finally:
+        todo.put(None)
+        loader.join()
+    if failed:
+        err = failed[0]
+        if isinstance(err, SyntaxError):
+            raise rdf.syntax_error(err, source.path, first_line=firsts[-1])
+        if isinstance(err, OSError):
+            raise err  # the store's own failure (a full disk)
+        with rdf.parse_errors(source.path):
+            raise err
+    return count, (b"".join(kept) if kept is not None else None), False
+
+
+def _load_direct(staged: StagedVersion, graph: str, source: Source) -> tuple[int, bytes | set[bytes] | None, bool]:
+    """Oxigraph loads the file into the staged version in a thread while this one reads it:
+    as lines where the file is N-Triples with no line long enough to break the literal cap
+    (:meth:`~dlkg.loader.sources.Source.lines`), else with dlkg's parser (the literal cap, the
+    count, the check's source side); the count, the file's triples as N-Triples (as their
+    set of lines where there is no blank node, made before the load ends), and whether
+    those came from dlkg's parser (else they are the file's own lines). The thread always
+    ends before this returns or raises: nothing writes into a version being discarded.
+
+    Raises:
+        InputError: the file does not parse or has a literal over the cap.
+        OSError: the store failed.
+    """
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            staged.load_file(graph, source.path, source.format, base_iri=rdf.base_iri(source.path))
+        except BaseException as err:  # noqa: BLE001 - raised again in the loading thread
+            failed.append(err)
+
+    loader = threading.Thread(target=run, name="dlkg-bulk-load", daemon=True)
+    loader.start()
+    try:
+        lines = source.lines()
+        count, body = lines if lines is not None else source.read_checked(ntriples=True,
+                                                                           progress=f"loading {source.path.name}")
+        if body is not None and count <= DIGEST_LIMIT and b"_:" not in body:
+            body = canonical_lines(body)  # no blank node: the set of lines, made while Oxigraph loads
+    finally:
+        loader.join()
+    if failed:
+        err = failed[0]
+        if isinstance(err, OSError) and not isinstance(err, FileNotFoundError):
+            raise err  # the store's own failure (a full disk)
+        with rdf.parse_errors(source.path):  # the file's (dlkg's parser accepted it, or did not read it)
+            raise err
+    return count, body, lines is None

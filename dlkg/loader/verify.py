@@ -24,28 +24,36 @@ DIGEST_LIMIT = 200_000
 DIGEST_SECONDS = 60.0
 
 
-def same_graph_in_time(stored: bytes, source: bytes) -> bool | None:
+def same_graph_in_time(stored: bytes, source: bytes | set[bytes]) -> bool | None:
     """Whether two graphs given as N-Triples written by Oxigraph are isomorphic
-    (:func:`dlkg.canon.same_graph`); None when canonicalizing a side takes more than
-    :data:`DIGEST_SECONDS`.
+    (:func:`dlkg.canon.same_graph`; ``source`` may be given as its
+    :func:`~dlkg.canon.canonical_lines` already); None when canonicalizing a side takes more
+    than :data:`DIGEST_SECONDS`.
 
     >>> same_graph_in_time(b'_:a <http://x/p> "1" .\\n', b'_:b <http://x/p> "1" .\\n')
     True
+    >>> same_graph_in_time(b'<http://x/s> <http://x/p> "1" .\\n', {b'<http://x/s> <http://x/p> "2" .'})
+    False
     """
-    from dlkg.canon import same_graph
+    from dlkg.canon import canonical_lines, same_graph
 
     try:
+        if isinstance(source, set):
+            return canonical_lines(stored, timeout=DIGEST_SECONDS) == source
         return same_graph(stored, source, timeout=DIGEST_SECONDS)
     except TimeoutError:
         return None
 
 
-def matches_sources(read_back: Sequence[Callable[[], bytes]], sources: Sequence[Source], *, where: str) -> bool | None:
+def matches_sources(read_back: Sequence[Callable[[], bytes]], sources: Sequence[Source], *, where: str,
+                    parsed: bytes | set[bytes] | None = None) -> bool | None:
     """Whether the graph the ``read_back`` jobs write out (N-Triples, one part each) is
     isomorphic to a fresh parse of the files; None past the canonicalization's time limit.
 
     The jobs run in threads while this one parses the files again (Oxigraph writes without
-    holding the GIL). The canonicalization comes after the threads end: it may fork a
+    holding the GIL), unless ``parsed`` gives that reading already, read while Oxigraph loaded
+    the files into the store: as N-Triples, or as their canonical lines
+    (:func:`dlkg.canon.canonical_lines`). The canonicalization comes after the threads end: it may fork a
     worker, and a fork should copy a quiet process.
 
     Raises:
@@ -65,13 +73,13 @@ def matches_sources(read_back: Sequence[Callable[[], bytes]], sources: Sequence[
     for reader in readers:
         reader.start()
     try:
-        parts = [source.ntriples() for source in sources]
+        parts = [] if parsed is not None else [source.ntriples() for source in sources]
     finally:
         for reader in readers:
             reader.join()
     if errors:
         raise StoreError(f"cannot read the graph back from {where}: {errors[0]}") from None
-    return same_graph_in_time(b"".join(bodies), b"".join(parts))
+    return same_graph_in_time(b"".join(bodies), parsed if parsed is not None else b"".join(parts))
 
 
 class LoadReport:

@@ -388,6 +388,15 @@ class StagedVersion:
             self.store.bulk_extend(itertools.chain((first,), itertools.islice(quads, batch_size - 1)))
         return next(counter)
 
+    def load_file(self, graph: str, path: Path | None, fmt: ox.RdfFormat, *, base_iri: str,
+                  data: bytes | None = None) -> None:
+        """Let Oxigraph parse a file of triples (or ``data``, a part of one) and write it into
+        ``graph`` with its bulk loader (no Python object per triple); blank nodes get new
+        identities, per call. Errors: a ``SyntaxError`` (or ``MemoryError``, a term too large)
+        for the file, ``OSError`` for the store or for reading the file."""
+        where = {"path": str(path)} if data is None else {"input": data}
+        self.store.bulk_load(**where, format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))
+
     def count(self, graph: str) -> int:
         """How many triples a graph of this version holds."""
         return int(next(iter(self.store.query(_internal("graph-count", graph=ox.NamedNode(graph)))))[0].value)

@@ -322,3 +322,163 @@ def test_blank_nodes_too_costly_to_canonicalize_leave_the_count_check(tmp_path: 
     report = load(store, [source], graph="http://e/g")
     assert (report.triples, report.stored, report.same_digest) == (1000, 1000, None)
     assert report.verified and "verified (count)" in str(report)
+
+
+# ----------------------------------------------------------------------------- Oxigraph parses
+
+
+def direct(store: OxigraphStore, files: list, *, graph: str = GRAPH):
+    """:func:`dlkg.loader.embedded.load_embedded` as ``dlkg load`` calls it (no batch size):
+    small files are parsed by Oxigraph, read alongside by dlkg's parser."""
+    return embedded.load_embedded(store, [(graph, [Source(f) for f in files])])[0]
+
+
+def test_oxigraph_parses_small_files_with_blank_nodes_per_file(tmp_path: Path) -> None:
+    """Two copies of one file: 43 triples each, 40 of them the same IRIs and literals, 3 with
+    the blank nodes _:a and _:b, which are new nodes per file: 40 + 3 + 3 = 46 stored."""
+    one = nt_with_spanning_blank_nodes(tmp_path / "one.nt")
+    two = nt_with_spanning_blank_nodes(tmp_path / "two.nt")
+    store = OxigraphStore(tmp_path / "store")
+    report = direct(store, [one, two])
+    assert (report.triples, report.stored) == (86, 46)
+    assert report.verified and report.same_digest is True
+    assert len(blank_nodes(store)) == 4 and leftovers(store) == []
+    expected = rdflib.Graph().parse(one, format="nt") + rdflib.Graph().parse(two, format="nt")
+    assert isomorphic(stored_rdflib(store), expected)
+
+
+def test_oxigraph_parses_turtle_against_the_file_base(tmp_path: Path) -> None:
+    source = tmp_path / "rel.ttl"
+    source.write_text('<a> <http://e/p> ( "1" "2" ) .\n')
+    store = OxigraphStore(tmp_path / "store")
+    report = direct(store, [source])
+    assert report.verified and report.same_digest is True and report.stored == 5  # 1 + 2 x (first, rest)
+    subjects = {q.subject for q in store.native.quads_for_pattern(None, ox.NamedNode("http://e/p"), None)}
+    assert subjects == {ox.NamedNode(source.resolve().as_uri().rsplit("/", 1)[0] + "/a")}
+
+
+def test_oxigraph_parses_but_the_literal_cap_holds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    good = nt_with_spanning_blank_nodes(tmp_path / "good.nt")
+    store = OxigraphStore(tmp_path / "store")
+    direct(store, [good])
+    before = graph_digest(store.graph_triples(GRAPH))
+    monkeypatch.setattr(rdf, "MAX_LITERAL_CHARS", 1000)
+    source = tmp_path / "big-literal.nt"
+    source.write_text('<http://e/x> <http://e/p> "1" .\n<http://e/s> <http://e/p> "' + "x" * 2000 + '" .\n')
+    with pytest.raises(InputError, match="a literal of 2,000 characters; the limit is 1,000") as refused:
+        direct(store, [source])
+    assert refused.value.path == str(source)
+    assert graph_digest(store.graph_triples(GRAPH)) == before and leftovers(store) == []
+
+
+def test_oxigraph_parses_a_broken_file_and_nothing_changes(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.nt"
+    lines = [f'<http://e/x{i}> <http://e/p> "{i}" .' for i in range(30)] + ["<http://e/broken> <http://e/p> ."]
+    bad.write_text("\n".join(lines) + "\n")
+    store = OxigraphStore(tmp_path / "store")
+    with pytest.raises(InputError) as refused:
+        direct(store, [bad])
+    assert (refused.value.path, refused.value.line) == (str(bad), 31)
+    assert store.count(GRAPH) == 0 and leftovers(store) == []
+
+
+def test_oxigraph_parses_and_the_read_back_catches_a_changed_triple(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store side is read back, not taken from the loader: a literal changed after
+    Oxigraph's load (same count) fails the check and the version is dropped."""
+    source = nt_with_spanning_blank_nodes(tmp_path / "spanning.nt")
+    store = OxigraphStore(tmp_path / "store")
+    direct(store, [source])
+    before = graph_digest(store.graph_triples(GRAPH))
+    load_file = StagedVersion.load_file
+
+    def tampering(self, graph, path, fmt, *, base_iri):
+        load_file(self, graph, path, fmt, base_iri=base_iri)
+        node = ox.NamedNode(graph)
+        self.store.remove(ox.Quad(ox.NamedNode("http://e/s17"), ox.NamedNode("http://e/p"), ox.Literal("17"), node))
+        self.store.add(ox.Quad(ox.NamedNode("http://e/s17"), ox.NamedNode("http://e/p"), ox.Literal("seventeen"), node))
+
+    monkeypatch.setattr(StagedVersion, "load_file", tampering)
+    with pytest.raises(CheckFailed, match="MISMATCH: same count, different triples"):
+        direct(store, [source])
+    assert graph_digest(store.graph_triples(GRAPH)) == before and leftovers(store) == []
+
+
+def numbered(path: Path, lines: int, *, bad: int | None = None, comments: bool = False) -> Path:
+    """N-Triples with one triple per line ``<http://e/xI> <http://e/p> "I"``; line ``bad``
+    broken, and with ``comments`` a comment and an empty line before every tenth triple."""
+    out = []
+    for i in range(lines):
+        if comments and i % 10 == 0:
+            out += ["# a comment", ""]
+        out.append("<http://e/broken> <http://e/p> ." if i + 1 == bad else f'<http://e/x{i}> <http://e/p> "{i}" .')
+    path.write_text("\n".join(out) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("comments", [False, True])
+def test_large_ntriples_go_to_oxigraph_in_pieces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 comments: bool) -> None:
+    """Pieces of 7 lines: 50 triples in 8 pieces (with comments: 50 + 2 x 5 = 60 lines, 9
+    pieces); every triple stored once, counted once, and the digest compared."""
+    monkeypatch.setattr(embedded, "DIRECT_BYTES", 0)
+    monkeypatch.setattr(embedded, "PIECE_LINES", 7)
+    calls = []
+    load_file = StagedVersion.load_file
+    monkeypatch.setattr(StagedVersion, "load_file", lambda self, *a, **k: calls.append(1) or load_file(self, *a, **k))
+    source = numbered(tmp_path / "n.nt", 50, comments=comments)
+    store = OxigraphStore(tmp_path / "store")
+    report = direct(store, [source])
+    assert len(calls) == (9 if comments else 8)
+    assert (report.triples, report.stored) == (50, 50) and report.verified and report.same_digest is True
+    assert isomorphic(stored_rdflib(store), rdflib.Graph().parse(source, format="nt"))
+
+
+def test_a_broken_line_in_a_later_piece_is_named_and_nothing_changes(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(embedded, "DIRECT_BYTES", 0)
+    monkeypatch.setattr(embedded, "PIECE_LINES", 7)
+    store = OxigraphStore(tmp_path / "store")
+    good = direct(store, [numbered(tmp_path / "good.nt", 5)])
+    assert good.stored == 5
+    bad = numbered(tmp_path / "bad.nt", 40, bad=31)
+    with pytest.raises(InputError) as refused:
+        direct(store, [bad])
+    assert (refused.value.path, refused.value.line) == (str(bad), 31)
+    assert store.count(GRAPH) == 5 and leftovers(store) == []
+
+
+def test_a_long_literal_in_a_piece_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(embedded, "DIRECT_BYTES", 0)
+    monkeypatch.setattr(embedded, "PIECE_LINES", 7)
+    monkeypatch.setattr(rdf, "MAX_LITERAL_CHARS", 100)
+    source = tmp_path / "long.nt"
+    lines = [f'<http://e/x{i}> <http://e/p> "{i}" .' for i in range(20)]
+    lines[15] = '<http://e/s> <http://e/p> "' + "y" * 101 + '" .'  # 101 characters, in the third piece
+    source.write_text("\n".join(lines) + "\n")
+    store = OxigraphStore(tmp_path / "store")
+    with pytest.raises(InputError, match="a literal of 101 characters; the limit is 100"):
+        direct(store, [source])
+    assert store.count(GRAPH) == 0 and leftovers(store) == []
+
+
+def test_large_ntriples_with_blank_nodes_are_streamed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pieces would give _:a a new node per piece: such a file goes through dlkg's parser."""
+    monkeypatch.setattr(embedded, "DIRECT_BYTES", 0)
+    monkeypatch.setattr(embedded, "PIECE_LINES", 7)
+    source = nt_with_spanning_blank_nodes(tmp_path / "spanning.nt")
+    store = OxigraphStore(tmp_path / "store")
+    report = direct(store, [source])
+    assert report.verified and report.same_digest is True and report.stored == 43
+    assert len(blank_nodes(store)) == 2
+
+
+@pytest.mark.parametrize("comments", [False, True])
+def test_small_ntriples_without_blank_nodes_are_checked_line_by_line(tmp_path: Path, comments: bool) -> None:
+    """50 triples, whole to Oxigraph; the file's own lines are the check's side (with comments
+    and empty lines they differ from the store's, and dlkg's parser reads the file instead)."""
+    source = numbered(tmp_path / "n.nt", 50, comments=comments)
+    store = OxigraphStore(tmp_path / "store")
+    report = direct(store, [source])
+    assert (report.triples, report.stored) == (50, 50) and report.verified and report.same_digest is True
+    assert isomorphic(stored_rdflib(store), rdflib.Graph().parse(source, format="nt"))
