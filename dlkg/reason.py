@@ -20,26 +20,29 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from dlkg.errors import CheckFailed, DlkgError
+from dlkg.namespaces import OWL, RDF
 
 __all__ = ["infer", "check_consistency", "ReasonerUnavailable"]
 
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_OWL_IMPORTS = ox.NamedNode("http://www.w3.org/2002/07/owl#imports")
-_TRIVIAL_TYPES = {"http://www.w3.org/2002/07/owl#Thing", "http://www.w3.org/2002/07/owl#NamedIndividual",
-                  "http://www.w3.org/2002/07/owl#Ontology"}
+_RDF_TYPE = f"{RDF}type"
+_OWL_IMPORTS = ox.NamedNode(f"{OWL}imports")
+_TRIVIAL_TYPES = {f"{OWL}Thing", f"{OWL}NamedIndividual", f"{OWL}Ontology"}
 
 
 class ReasonerUnavailable(DlkgError):
     """The reasoner could not run (Java missing). Exit code 1."""
 
 
+def _reasoned_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
+    """The triples HermiT is given: owlready2 follows owl:imports over HTTP even when told to
+    stay local, so they are dropped and the reasoner sees exactly these."""
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in quads if q.predicate != _OWL_IMPORTS]
+
+
 def _run_hermit(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
     import owlready2
 
-    # owlready2 follows owl:imports over HTTP even when told to stay local: drop them, the
-    # reasoner sees exactly the triples it is given.
-    text = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads if q.predicate != _OWL_IMPORTS],
-                        format=ox.RdfFormat.N_TRIPLES)
+    text = ox.serialize(_reasoned_triples(quads), format=ox.RdfFormat.N_TRIPLES)
     with tempfile.TemporaryDirectory(prefix="dlkg-reason-") as folder:
         path = os.path.join(folder, "graph.nt")
         with open(path, "wb") as handle:
@@ -91,7 +94,7 @@ def _verdict_file(quads: list[ox.Quad]) -> Path:
 
     from dlkg.canon import graph_digest
 
-    digest = graph_digest(ox.Triple(q.subject, q.predicate, q.object) for q in quads if q.predicate != _OWL_IMPORTS)
+    digest = graph_digest(_reasoned_triples(quads))
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return root / "dlkg" / "hermit" / f"{digest}-owlready2-{owlready2.VERSION}.consistent"
 

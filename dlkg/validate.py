@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from dlkg import rdf
 from dlkg.errors import CheckFailed
+from dlkg.namespaces import RDF, RDFS
 from dlkg.resources import DATA_GRAPH, ONTOLOGY_GRAPH, QC_DIR, SHAPES_FILE
 from dlkg.stores.oxigraph import packaged_files, run_query
 
@@ -36,8 +37,6 @@ SHARD_SIZE = 2_000
 
 _HEADER_LINE = re.compile(r"^#\s*(message|reported as):\s*(.*?)\s*$", re.MULTILINE)
 _VARIABLE = re.compile(r"\{\?([A-Za-z_][A-Za-z0-9_]*)\}")
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 
 
 @dataclass(frozen=True, order=True)
@@ -201,7 +200,7 @@ def _shards(store: ox.Store, forward: set[str], inverse: set[str], size: int):
     the shapes' predicates, its incoming triples of inverse-path predicates, the types of
     the values of both, and every ``rdfs:subClassOf`` triple. SHACL Core shapes with
     property and inverse paths (no ``sh:node``) look at nothing else."""
-    type_, subclass = ox.NamedNode(_RDF_TYPE), ox.NamedNode(_SUBCLASS)
+    type_, subclass = ox.NamedNode(f"{RDF}type"), ox.NamedNode(f"{RDFS}subClassOf")
     forward_nodes = [ox.NamedNode(p) for p in sorted(forward)]
     wanted = set(forward_nodes)
     inverse_nodes = [ox.NamedNode(p) for p in sorted(inverse)]
