@@ -172,6 +172,43 @@ def targets(doc: dict) -> list[dict]:
                         "figure": f"{ratio:.2f}x ({d['qps']:.0f} vs {o['qps']:.0f} q/s; p50 {d['p50_ms']:.2f} vs "
                                   f"{o['p50_ms']:.2f} ms; {d['errors']} errors)",
                         "met": ratio >= 0.5 and d["errors"] == 0})
+    return out + _scale_targets(records)
+
+
+def _scale_targets(records: list[dict]) -> list[dict]:
+    """Issue 16's targets, each at the sizes it names that the run measured."""
+    out = []
+    sizes = [s for s in _sizes(records, "load-embedded") if s >= 10_000 and _find(records, "load-embedded", LOAD_RAW, s)]
+    if sizes:
+        ratios = {s: _find(records, "load-embedded", LOAD_RAW, s)["median_s"]
+                  / _find(records, "load-embedded", LOAD_API, s)["median_s"] for s in sizes}
+        out.append({"target": "`dlkg load` into the embedded store ≥ 0.8x raw `bulk_load` throughput at every size "
+                              "from 1e4 (issue 16: 1e4, 1e5, 2e5, 1e6)",
+                    "figure": ", ".join(f"{_size(s)}: {r:.2f}x" for s, r in ratios.items()),
+                    "met": min(ratios.values()) >= 0.8})
+    peer = _find(records, "validate", VALIDATE, 10_000)
+    if peer and peer.get("ratio_to_peer"):
+        out.append({"target": "`dlkg validate` at 1e4 ≥ 10x faster than pySHACL on the shapes of 2026-12 (issue 16)",
+                    "figure": f"{peer['ratio_to_peer']:.1f}x ({_secs(peer['median_s'])})",
+                    "met": peer["ratio_to_peer"] >= 10})
+    for size, limit in ((100_000, 30), (1_000_000, 300)):
+        run = _find(records, "validate", VALIDATE, size)
+        if run and run.get("median_s"):
+            memory = run["peak_rss_mb"] < 2048 if size == 1_000_000 else True
+            out.append({"target": f"`dlkg validate` at {_size(size)} under {limit} s"
+                                  + (", peak under 2 GB" if size == 1_000_000 else "") + " (issue 16)",
+                        "figure": f"{_secs(run['median_s'])}, peak {run['peak_rss_mb']:.0f} MB",
+                        "met": run["median_s"] < limit and memory})
+    exports = [r for r in records if r["operation"] == "export-jsonld" and r["size"] in (100_000, 1_000_000)
+               and r.get("ratio_to_pyoxigraph")]
+    if exports:
+        top = exports[-1]
+        memory = top["size"] != 1_000_000 or top["peak_rss_mb"] < 1024
+        out.append({"target": "JSON-LD export within 10x pyoxigraph's JSON-LD writer at 1e5 and 1e6, peak under 1 GB "
+                              "at 1e6 (issue 16)",
+                    "figure": ", ".join(f"{_size(r['size'])}: {r['ratio_to_pyoxigraph']:.1f}x" for r in exports)
+                              + f"; peak {top['peak_rss_mb']:.0f} MB at {_size(top['size'])}",
+                    "met": memory and all(r["ratio_to_pyoxigraph"] <= 10 for r in exports)})
     return out
 
 

@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from dlkg import rdf
+from dlkg.background import Background
 from dlkg.errors import CheckFailed
 from dlkg.namespaces import RDF, RDFS
 from dlkg.resources import DATA_GRAPH, ONTOLOGY_GRAPH, QC_DIR, SHAPES_FILE
@@ -277,24 +277,20 @@ def packaged_descriptions(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     return [q for q in rdf.read_quads(packaged) if q.subject in referred]
 
 
-class _Hermit(threading.Thread):
-    """HermiT on the ontology, in a thread: the reasoner runs in Java, so the checks of the
-    data go on beside it. An ontology HermiT found consistent before is not reasoned on again
-    (:func:`dlkg.reason.check_consistency` with ``cache``)."""
+def _hermit_problems(quads: list[ox.Quad]) -> list[Problem]:
+    """HermiT on the ontology: its clashes as problems. An ontology HermiT found consistent
+    before is not reasoned on again (:func:`dlkg.reason.check_consistency` with ``cache``).
 
-    def __init__(self, quads: list[ox.Quad]) -> None:
-        super().__init__(daemon=True)
-        self.quads, self.problems, self.error = quads, [], None
+    Raises:
+        ReasonerUnavailable: no Java, or HermiT failed.
+    """
+    from dlkg.reason import check_consistency
 
-    def run(self) -> None:
-        from dlkg.reason import check_consistency
-
-        try:
-            check_consistency(self.quads, cache=True)
-        except CheckFailed as err:
-            self.problems = [Problem("owl", "", "", "", line) for line in err.problems]
-        except Exception as err:  # ReasonerUnavailable and the like: raised again by the caller
-            self.error = err
+    try:
+        check_consistency(quads, cache=True)
+    except CheckFailed as err:
+        return [Problem("owl", "", "", "", line) for line in err.problems]
+    return []
 
 
 def validate(files: Sequence[str | Path] | None = None, *, reason: bool = True, store=None,
@@ -325,14 +321,11 @@ def validate(files: Sequence[str | Path] | None = None, *, reason: bool = True, 
         if files:
             memory.extend(packaged_descriptions(memory.quads_for_pattern(None, None, None, None)))
     hermit = None
-    if reason:
-        hermit = _Hermit(list(memory.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH))))
-        hermit.start()
+    if reason:  # the reasoner runs in Java, so the checks of the data go on beside it
+        ontology = list(memory.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH)))
+        hermit = Background(_hermit_problems, ontology, name="dlkg-hermit")
     problems = (run_checks(memory, qc_checks()) + run_checks(memory, owl_rl_checks())
                 + run_shacl(memory, shard_size=shard_size))
     if hermit is not None:
-        hermit.join()
-        if hermit.error is not None:
-            raise hermit.error
-        problems.extend(hermit.problems)
+        problems.extend(hermit.result())
     return ValidationReport(sorted(set(problems)), len(memory))

@@ -33,12 +33,12 @@ is compared with the files, must lie within the graph, and is removed before the
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
 from collections.abc import Sequence
 
 from dlkg import rdf
+from dlkg.background import Background
 from dlkg.canon import canonical_lines
 from dlkg.errors import CheckFailed
 from dlkg.loader.sources import Source
@@ -179,40 +179,24 @@ def _load_pieces(staged: StagedVersion, graph: str, source: Source) -> tuple[int
         InputError: a piece does not parse (the file's line) or has a literal over the cap.
         OSError: the store failed.
     """
-    import queue
-
-    todo: queue.Queue = queue.Queue(maxsize=1)
-    failed: list[BaseException] = []
-    firsts: list[int] = []
-
-    def run() -> None:
-        while (piece := todo.get()) is not None:
-            if failed:
-                continue
-            firsts.append(piece[0])
-            try:
-                staged.load_file(graph, None, source.format, base_iri=rdf.base_iri(source.path), data=piece[1])
-            except BaseException as err:  # noqa: BLE001 - raised again in the loading thread
-                failed.append(err)
-
-    loader = threading.Thread(target=run, name="dlkg-bulk-load", daemon=True)
-    loader.start()
+    pending: tuple[int, Background[None]] | None = None  # the piece Oxigraph loads: its first line
     count, kept = 0, []  # type: tuple[int, list[bytes] | None]
     try:
         for first, triples, body in source.pieces(PIECE_LINES):
-            if failed:
+            if pending is not None and pending[1].exception() is not None:
                 break
             count += triples
             if kept is not None:
                 kept = None if count > DIGEST_LIMIT else [*kept, body]
-            todo.put((first, body))
+            pending = (first, Background(staged.load_file, graph, None, source.format,
+                                         base_iri=rdf.base_iri(source.path), data=body, name="dlkg-bulk-load"))
     finally:
-        todo.put(None)
-        loader.join()
-    if failed:
-        err = failed[0]
+        if pending is not None:
+            pending[1].done()
+    err = pending[1].exception() if pending is not None else None
+    if err is not None:
         if isinstance(err, SyntaxError):
-            raise rdf.syntax_error(err, source.path, first_line=firsts[-1])
+            raise rdf.syntax_error(err, source.path, first_line=pending[0])  # type: ignore[index]
         if isinstance(err, OSError):
             raise err  # the store's own failure (a full disk)
         with rdf.parse_errors(source.path):
@@ -233,16 +217,8 @@ def _load_direct(staged: StagedVersion, graph: str, source: Source) -> tuple[int
         InputError: the file does not parse or has a literal over the cap.
         OSError: the store failed.
     """
-    failed: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            staged.load_file(graph, source.path, source.format, base_iri=rdf.base_iri(source.path))
-        except BaseException as err:  # noqa: BLE001 - raised again in the loading thread
-            failed.append(err)
-
-    loader = threading.Thread(target=run, name="dlkg-bulk-load", daemon=True)
-    loader.start()
+    loading = Background(staged.load_file, graph, source.path, source.format, base_iri=rdf.base_iri(source.path),
+                         name="dlkg-bulk-load")
     try:
         lines = source.lines()
         count, body = lines if lines is not None else source.read_checked(ntriples=True,
@@ -250,9 +226,9 @@ def _load_direct(staged: StagedVersion, graph: str, source: Source) -> tuple[int
         if body is not None and count <= DIGEST_LIMIT and b"_:" not in body:
             body = canonical_lines(body)  # no blank node: the set of lines, made while Oxigraph loads
     finally:
-        loader.join()
-    if failed:
-        err = failed[0]
+        loading.done()
+    err = loading.exception()
+    if err is not None:
         if isinstance(err, OSError) and not isinstance(err, FileNotFoundError):
             raise err  # the store's own failure (a full disk)
         with rdf.parse_errors(source.path):  # the file's (dlkg's parser accepted it, or did not read it)

@@ -8,9 +8,9 @@ triple is caught.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 
+from dlkg.background import Background
 from dlkg.errors import StoreError
 from dlkg.loader.sources import Source
 
@@ -59,26 +59,16 @@ def matches_sources(read_back: Sequence[Callable[[], bytes]], sources: Sequence[
     Raises:
         StoreError: a job failed (``where`` names the store).
     """
-    bodies: list[bytes] = [b""] * len(read_back)
-    errors: list[BaseException] = []
-
-    def run(index: int) -> None:
-        try:
-            bodies[index] = read_back[index]()
-        except BaseException as err:  # noqa: BLE001 - raised again in the loading thread
-            errors.append(err)
-
-    readers = [threading.Thread(target=run, args=(i,), name=f"dlkg-read-back-{i}", daemon=True)
-               for i in range(len(read_back))]
-    for reader in readers:
-        reader.start()
+    readers = [Background(job, name=f"dlkg-read-back-{index}") for index, job in enumerate(read_back)]
     try:
         parts = [] if parsed is not None else [source.ntriples() for source in sources]
     finally:
         for reader in readers:
-            reader.join()
-    if errors:
-        raise StoreError(f"cannot read the graph back from {where}: {errors[0]}") from None
+            reader.done()
+    try:
+        bodies = [reader.result() for reader in readers]
+    except Exception as err:  # noqa: BLE001 - the store's failure, whatever its type
+        raise StoreError(f"cannot read the graph back from {where}: {err}") from None
     return same_graph_in_time(b"".join(bodies), parsed if parsed is not None else b"".join(parts))
 
 

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from dlkg.background import Background
 from dlkg.errors import DlkgError, StoreError, UsageError
 
 __all__ = ["Answer", "ChallengeAuth", "Deadline", "FileBody", "Retry", "Session", "backoff_delay", "challenge",
@@ -220,27 +221,20 @@ def _within(deadline: Deadline, attempt: Callable[[threading.Event], T]) -> T:
         return attempt(cancel)
     if remaining <= 0:
         raise _Expired
-    outcome: dict[str, object] = {}
 
-    def run() -> None:
-        try:
-            outcome["value"] = attempt(cancel)
-        except BaseException as err:  # handed to the waiting caller
-            outcome["error"] = err
+    def run() -> T:
+        value = attempt(cancel)
         if cancel.is_set():  # nobody waits for it any more
-            close = getattr(outcome.get("value"), "close", None)
+            close = getattr(value, "close", None)
             if close is not None:
                 close()
+        return value
 
-    worker = threading.Thread(target=run, name="dlkg-http", daemon=True)
-    worker.start()
-    worker.join(remaining)
-    if worker.is_alive():
+    call = Background(run, name="dlkg-http")
+    if not call.done(remaining):
         cancel.set()
         raise _Expired
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["value"]  # type: ignore[return-value]
+    return call.result()
 
 
 class Retry(Exception):
