@@ -21,11 +21,12 @@ the independent side of the read-back check (Oxigraph loads without holding the 
 N-Triples file is read as its lines: one triple a line, and a literal's characters each take
 a byte of its line at least, so only a line longer than the cap needs dlkg's parser, and the
 lines themselves are the check's side where they are as Oxigraph writes them (else dlkg's
-parser reads the file after all). Other formats are read by dlkg's parser. Files up to
-:data:`DIRECT_BYTES` go to Oxigraph whole; larger N-Triples files without blank nodes in
-pieces of :data:`PIECE_LINES` lines (Oxigraph's whole-file loader holds about 0.9 KB per triple);
-other large files, appends, and loads given a ``batch_size`` stream dlkg's parse into
-``bulk_extend`` batches.
+parser reads the file after all). Other formats are read by dlkg's parser. N-Triples files
+without blank nodes over :data:`SPLIT_BYTES` go to Oxigraph in pieces of :data:`PIECE_LINES`
+lines, read while the previous piece loads (faster than one ``bulk_load`` of the whole file,
+whose loader holds about 0.9 KB per triple, and a fifth of its memory at 1e6); other files up
+to :data:`DIRECT_BYTES` go whole; larger ones, appends, and loads given a ``batch_size``
+stream dlkg's parse into ``bulk_extend`` batches.
 
 An append writes the files into the graph and into a check graph beside it; the check graph
 is compared with the files, must lie within the graph, and is removed before the switch.
@@ -45,7 +46,7 @@ from dlkg.loader.sources import Source
 from dlkg.loader.verify import DIGEST_LIMIT, LoadReport, matches_sources
 from dlkg.stores.oxigraph import LOAD_BATCH, OxigraphStore, StagedVersion
 
-__all__ = ["load_embedded", "DELETE_COST", "COPY_COST", "DIRECT_BYTES", "PIECE_LINES"]
+__all__ = ["load_embedded", "DELETE_COST", "COPY_COST", "DIRECT_BYTES", "SPLIT_BYTES", "PIECE_LINES"]
 
 #: Cost of deleting one triple from a checkpoint (in batches), in units of loading one triple
 #: from N-Triples: 2.3 at 1e6 triples (18 s against 7.8 s, this machine, pyoxigraph 0.5).
@@ -53,13 +54,17 @@ DELETE_COST = 2.3
 #: Cost of copying one triple into a rebuilt version (Oxigraph dump, then bulk_load), same
 #: units: 1.6 at 1e6 triples (5.2 s + 7.6 s against 7.8 s).
 COPY_COST = 1.6
-#: Largest file a replacing load lets Oxigraph parse whole (its bulk loader's peak memory grows
-#: with the file: about 0.9 KB per triple); larger ones go in pieces or stream in batches.
+#: Largest file a replacing load lets Oxigraph parse whole when it does not go in pieces (its
+#: bulk loader's peak memory grows with the file: about 0.9 KB per triple); larger ones stream
+#: in batches.
 DIRECT_BYTES = 64 * 1024**2
-#: Lines of each piece of a larger N-Triples file that Oxigraph loads (one ``bulk_load`` call
-#: each): at 1e6 triples 100,000 was slower than the whole file (12.8 s against 11.1 s), and
-#: 200,000 to 500,000 within the noise of each other (10.1-10.9 s); the peak grows with it.
-PIECE_LINES = 200_000
+#: N-Triples files without blank nodes over this size (about one piece) go in pieces.
+SPLIT_BYTES = 8 * 1024**2
+#: Lines of each piece Oxigraph loads (one ``bulk_load`` call each). At 1e6 triples (the
+#: benchmark's file, quiet machine, 2026-12-06): 10,000 lines 8.7 s and a peak of 105 MB,
+#: 25,000 6.6 s / 130 MB, 50,000 5.9 s / 157 MB, 100,000 7.7 s / 239 MB, 200,000 8.5 s /
+#: 339 MB; ``bulk_load`` of the whole file 9.1-10.2 s / 907 MB.
+PIECE_LINES = 50_000
 _CHECK = "urn:dlkg:check:"
 
 
@@ -156,40 +161,41 @@ def _source_side(bodies: list[bytes | set[bytes] | None]) -> bytes | set[bytes] 
 
 
 def _load_source(staged: StagedVersion, graph: str, source: Source) -> tuple[int, bytes | set[bytes] | None, bool]:
-    """Load one file of a replacing load the fastest way that keeps the promises: whole by
-    Oxigraph up to :data:`DIRECT_BYTES`, in pieces by Oxigraph where it splits (N-Triples
-    without blank nodes), else streamed through dlkg's parser; the count, the file's triples
-    as N-Triples where kept (None: the check reads the file again) and whether they come from
-    dlkg's parser."""
-    if source.path.stat().st_size <= DIRECT_BYTES:
-        return _load_direct(staged, graph, source)
-    if source.splits():
+    """Load one file of a replacing load the fastest way that keeps the promises: in pieces by
+    Oxigraph where it splits (N-Triples without blank nodes) and is over :data:`SPLIT_BYTES`,
+    else whole by Oxigraph up to :data:`DIRECT_BYTES`, else streamed through dlkg's parser;
+    the count, the file's triples as N-Triples or their set of lines where kept (None: the
+    check reads the file again) and whether they come from dlkg's parser."""
+    size = source.path.stat().st_size
+    if size > SPLIT_BYTES and source.splits():
         return _load_pieces(staged, graph, source)
+    if size <= DIRECT_BYTES:
+        return _load_direct(staged, graph, source)
     return staged.write([graph], source.triples(progress=f"loading {source.path.name}")), None, True
 
 
-def _load_pieces(staged: StagedVersion, graph: str, source: Source) -> tuple[int, bytes | None, bool]:
+def _load_pieces(staged: StagedVersion, graph: str, source: Source) -> tuple[int, set[bytes] | None, bool]:
     """Oxigraph loads a large N-Triples file without blank nodes piece by piece
     (:data:`PIECE_LINES` lines each: bounded memory) in a thread while this one reads the next
-    piece (:meth:`~dlkg.loader.sources.Source.pieces`: the count and the literal cap); the
-    count, the file's bytes while it holds at most ``DIGEST_LIMIT`` triples (else None), and
-    False (they are the file's own lines).
+    piece (:meth:`~dlkg.loader.sources.Source.pieces`: the count and the literal cap) and
+    makes the set of its lines; the count, that set while the file holds at most
+    ``DIGEST_LIMIT`` triples (else None), and False (they are the file's own lines).
 
     Raises:
         InputError: a piece does not parse (the file's line) or has a literal over the cap.
         OSError: the store failed.
     """
     pending: tuple[int, Background[None]] | None = None  # the piece Oxigraph loads: its first line
-    count, kept = 0, []  # type: tuple[int, list[bytes] | None]
+    count, kept = 0, set()  # type: tuple[int, set[bytes] | None]
     try:
         for first, triples, body in source.pieces(PIECE_LINES):
             if pending is not None and pending[1].exception() is not None:
                 break
             count += triples
-            if kept is not None:
-                kept = None if count > DIGEST_LIMIT else [*kept, body]
             pending = (first, Background(staged.load_file, graph, None, source.format,
                                          base_iri=rdf.base_iri(source.path), data=body, name="dlkg-bulk-load"))
+            if kept is not None:  # the piece's lines, a set made while Oxigraph loads it
+                kept = None if count > DIGEST_LIMIT else kept | canonical_lines(body)
     finally:
         if pending is not None:
             pending[1].done()
@@ -201,7 +207,7 @@ def _load_pieces(staged: StagedVersion, graph: str, source: Source) -> tuple[int
             raise err  # the store's own failure (a full disk)
         with rdf.parse_errors(source.path):
             raise err
-    return count, (b"".join(kept) if kept is not None else None), False
+    return count, kept, False
 
 
 def _load_direct(staged: StagedVersion, graph: str, source: Source) -> tuple[int, bytes | set[bytes] | None, bool]:

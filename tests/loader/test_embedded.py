@@ -421,6 +421,7 @@ def test_large_ntriples_go_to_oxigraph_in_pieces(tmp_path: Path, monkeypatch: py
                                                  comments: bool) -> None:
     """Pieces of 7 lines: 50 triples in 8 pieces (with comments: 50 + 2 x 5 = 60 lines, 9
     pieces); every triple stored once, counted once, and the digest compared."""
+    monkeypatch.setattr(embedded, "SPLIT_BYTES", 0)
     monkeypatch.setattr(embedded, "DIRECT_BYTES", 0)
     monkeypatch.setattr(embedded, "PIECE_LINES", 7)
     calls = []
@@ -436,6 +437,7 @@ def test_large_ntriples_go_to_oxigraph_in_pieces(tmp_path: Path, monkeypatch: py
 
 def test_a_broken_line_in_a_later_piece_is_named_and_nothing_changes(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(embedded, "SPLIT_BYTES", 0)
     monkeypatch.setattr(embedded, "DIRECT_BYTES", 0)
     monkeypatch.setattr(embedded, "PIECE_LINES", 7)
     store = OxigraphStore(tmp_path / "store")
@@ -449,6 +451,7 @@ def test_a_broken_line_in_a_later_piece_is_named_and_nothing_changes(tmp_path: P
 
 
 def test_a_long_literal_in_a_piece_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(embedded, "SPLIT_BYTES", 0)
     monkeypatch.setattr(embedded, "DIRECT_BYTES", 0)
     monkeypatch.setattr(embedded, "PIECE_LINES", 7)
     monkeypatch.setattr(rdf, "MAX_LITERAL_CHARS", 100)
@@ -464,6 +467,7 @@ def test_a_long_literal_in_a_piece_is_refused(tmp_path: Path, monkeypatch: pytes
 
 def test_large_ntriples_with_blank_nodes_are_streamed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Pieces would give _:a a new node per piece: such a file goes through dlkg's parser."""
+    monkeypatch.setattr(embedded, "SPLIT_BYTES", 0)
     monkeypatch.setattr(embedded, "DIRECT_BYTES", 0)
     monkeypatch.setattr(embedded, "PIECE_LINES", 7)
     source = nt_with_spanning_blank_nodes(tmp_path / "spanning.nt")
