@@ -17,9 +17,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
 
 from dlkg.errors import InputError
+
+TYPE_CHECKING = False  # typing itself costs start-up time; only type checkers read this
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 __all__ = ["write_output", "open_output", "printable"]
 

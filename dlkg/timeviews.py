@@ -18,12 +18,15 @@ dlkg.errors.UsageError: as_of: there is no view on or before 2017-01-01 (the fir
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
 from functools import cache
 
 from dlkg.errors import UsageError
 from dlkg.resources import CURRENT_FILE, CURRENT_GRAPH, DATA_GRAPH, ONTOLOGY_GRAPH, RES
+
+TYPE_CHECKING = False  # typing itself costs start-up time; only type checkers read this
+if TYPE_CHECKING:
+    import datetime
 
 __all__ = ["View", "BOOK", "CURRENT", "VIEWS", "VIEW_BASE", "resolve", "views", "add_sources"]
 
@@ -54,6 +57,8 @@ class View:
     @property
     def start(self) -> datetime.date:
         """The first day the view speaks for (a year's view: its 1 January)."""
+        import datetime  # only dated questions need it, not the main job (dlkg/_lazy.py)
+
         text = self.date
         return datetime.date(int(text), 1, 1) if len(text) == 4 else datetime.date.fromisoformat(text)
 
@@ -136,6 +141,8 @@ def resolve(view: str | View | None = None, as_of: str | datetime.date | None = 
             raise UsageError(f"unknown view {view!r} (known: {', '.join(VIEWS)})", param="view")
     if as_of is None:
         return chosen or BOOK
+    import datetime  # only dated questions need it, not the main job (dlkg/_lazy.py)
+
     if isinstance(as_of, datetime.date):
         day = as_of
     else:

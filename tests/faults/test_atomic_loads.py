@@ -74,16 +74,21 @@ def pristine(request: pytest.FixtureRequest, files: dict[str, Path]) -> dict:
     before = _state(folder)
     assert before["target"] == (N_OLD if request.param == "existing graph" else 0)
     assert before["seen_new"] == 0
-    trial = folder.with_name("timing")
-    shutil.copytree(folder, trial)
-    start = time.monotonic()
-    done = run_dlkg("load", str(files["new"]), "--into", str(trial), "--graph", TARGET)
-    seconds = time.monotonic() - start
-    assert done.returncode == 0, done.stderr
-    after = _state(trial)
-    assert (after["target"], after["seen_new"]) == (N_NEW, N_NEW)
-    assert (after["data"], after["ontology"]) == (before["data"], before["ontology"])
-    return {"kind": request.param, "folder": folder, "before": before, "seconds": seconds}
+    # The kills are spread over the shorter of two uninterrupted loads: a timing slowed by
+    # other work on the machine would put the later kills after the load's end.
+    times = []
+    for run in range(2):
+        trial = folder.with_name(f"timing-{run}")
+        shutil.copytree(folder, trial)
+        start = time.monotonic()
+        done = run_dlkg("load", str(files["new"]), "--into", str(trial), "--graph", TARGET)
+        times.append(time.monotonic() - start)
+        assert done.returncode == 0, done.stderr
+        after = _state(trial)
+        assert (after["target"], after["seen_new"]) == (N_NEW, N_NEW)
+        assert (after["data"], after["ontology"]) == (before["data"], before["ontology"])
+        shutil.rmtree(trial)
+    return {"kind": request.param, "folder": folder, "before": before, "seconds": min(times)}
 
 
 def _kill_at(folder: Path, new: Path, delay: float, sig: int) -> int:
