@@ -194,19 +194,15 @@ def _load_pieces(staged: StagedVersion, graph: str, source: Source) -> tuple[int
             count += triples
             pending = (first, Background(staged.load_file, graph, None, source.format,
                                          base_iri=rdf.base_iri(source.path), data=body, name="dlkg-bulk-load"))
-            if kept is not None:  # the piece's lines, a set made while Oxigraph loads it
-                kept = None if count > DIGEST_LIMIT else kept | canonical_lines(body)
+            if kept is not None and count > DIGEST_LIMIT:
+                kept = None
+            elif kept is not None:  # the piece's lines, added to the set while Oxigraph loads it
+                kept.update(canonical_lines(body))
     finally:
         if pending is not None:
             pending[1].done()
-    err = pending[1].exception() if pending is not None else None
-    if err is not None:
-        if isinstance(err, SyntaxError):
-            raise rdf.syntax_error(err, source.path, first_line=pending[0])  # type: ignore[index]
-        if isinstance(err, OSError):
-            raise err  # the store's own failure (a full disk)
-        with rdf.parse_errors(source.path):
-            raise err
+    if pending is not None and (err := pending[1].exception()) is not None:
+        _raise_failed_load(err, source, first_line=pending[0])
     return count, kept, False
 
 
@@ -233,10 +229,18 @@ def _load_direct(staged: StagedVersion, graph: str, source: Source) -> tuple[int
             body = canonical_lines(body)  # no blank node: the set of lines, made while Oxigraph loads
     finally:
         loading.done()
-    err = loading.exception()
-    if err is not None:
-        if isinstance(err, OSError) and not isinstance(err, FileNotFoundError):
-            raise err  # the store's own failure (a full disk)
-        with rdf.parse_errors(source.path):  # the file's (dlkg's parser accepted it, or did not read it)
-            raise err
+    if (err := loading.exception()) is not None:
+        _raise_failed_load(err, source)
     return count, body, lines is None
+
+
+def _raise_failed_load(err: BaseException, source: Source, *, first_line: int = 1) -> None:
+    """Raise what Oxigraph's load of a file (or of its piece from ``first_line``) raised: the
+    store's own failure (an ``OSError``: a full disk) as it is, the file's as one
+    :class:`~dlkg.errors.InputError` naming the file and line."""
+    if isinstance(err, SyntaxError):
+        raise rdf.syntax_error(err, source.path, first_line=first_line)
+    if isinstance(err, OSError) and not isinstance(err, FileNotFoundError):
+        raise err
+    with rdf.parse_errors(source.path):  # the file's (dlkg's parser accepted it, or did not read it)
+        raise err
