@@ -22,9 +22,11 @@ N-Triples file is read as its lines: one triple a line, and a literal's characte
 a byte of its line at least, so only a line longer than the cap needs dlkg's parser, and the
 lines themselves are the check's side where they are as Oxigraph writes them (else dlkg's
 parser reads the file after all). Other formats are read by dlkg's parser. N-Triples files
-without blank nodes over :data:`SPLIT_BYTES` go to Oxigraph in pieces of :data:`PIECE_LINES`
-lines, read while the previous piece loads (faster than one ``bulk_load`` of the whole file,
-whose loader holds about 0.9 KB per triple, and a fifth of its memory at 1e6); other files up
+without blank nodes over :data:`SPLIT_BYTES` go to Oxigraph in pieces, :data:`IN_FLIGHT`
+loading at once, each in its own thread, while this one reads the next (one ``bulk_load`` of
+a file works mostly on one core, and its loader holds about 0.9 KB per triple: at 1e5
+triples the pieces load in 0.63 s against 0.94 s, at 1e6 in 0.7x its time and a sixth of its
+memory); other files up
 to :data:`DIRECT_BYTES` go whole; larger ones, appends, and loads given a ``batch_size``
 stream dlkg's parse into ``bulk_extend`` batches.
 
@@ -36,6 +38,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections import deque
 from collections.abc import Sequence
 
 from dlkg import rdf
@@ -46,7 +49,7 @@ from dlkg.loader.sources import Source
 from dlkg.loader.verify import DIGEST_LIMIT, LoadReport, matches_sources
 from dlkg.stores.oxigraph import LOAD_BATCH, OxigraphStore, StagedVersion
 
-__all__ = ["load_embedded", "DELETE_COST", "COPY_COST", "DIRECT_BYTES", "SPLIT_BYTES", "PIECE_LINES"]
+__all__ = ["load_embedded", "DELETE_COST", "COPY_COST", "DIRECT_BYTES", "SPLIT_BYTES", "PIECE_LINES", "IN_FLIGHT"]
 
 #: Cost of deleting one triple from a checkpoint (in batches), in units of loading one triple
 #: from N-Triples: 2.3 at 1e6 triples (18 s against 7.8 s, this machine, pyoxigraph 0.5).
@@ -58,13 +61,19 @@ COPY_COST = 1.6
 #: bulk loader's peak memory grows with the file: about 0.9 KB per triple); larger ones stream
 #: in batches.
 DIRECT_BYTES = 64 * 1024**2
-#: N-Triples files without blank nodes over this size (about one piece) go in pieces.
-SPLIT_BYTES = 8 * 1024**2
-#: Lines of each piece Oxigraph loads (one ``bulk_load`` call each). At 1e6 triples (the
-#: benchmark's file, quiet machine, 2026-12-06): 10,000 lines 8.7 s and a peak of 105 MB,
-#: 25,000 6.6 s / 130 MB, 50,000 5.9 s / 157 MB, 100,000 7.7 s / 239 MB, 200,000 8.5 s /
-#: 339 MB; ``bulk_load`` of the whole file 9.1-10.2 s / 907 MB.
-PIECE_LINES = 50_000
+#: N-Triples files without blank nodes over this size go in pieces.
+SPLIT_BYTES = 1024**2
+#: Lines in one piece (one ``bulk_load`` call) of a file too large to be read back whole. One
+#: piece at a time, at 1e6 triples (the benchmark's file, quiet machine, 2026-12-06): 10,000
+#: lines 8.7 s and a peak of 105 MB, 25,000 6.6 s / 130 MB, 50,000 5.9 s / 157 MB, 100,000
+#: 7.7 s / 239 MB, 200,000 8.5 s / 339 MB; ``bulk_load`` of the whole file 9.1-10.2 s / 907 MB.
+#: Two pieces of 25,000 at once: 10.3 s / 158 MB against ``bulk_load``'s 15.0 s / 908 MB
+#: (busier machine, same day).
+PIECE_LINES = 25_000
+#: Pieces Oxigraph loads at once, each in its own thread. One ``bulk_load`` call works on one
+#: core for most of a small file; two at once, each on half of the file: 1e4 triples 0.11 s
+#: against 0.14 s for one call (with the store's opening), 1e5 0.46 s against 0.94 s (2 cores).
+IN_FLIGHT = 2
 _CHECK = "urn:dlkg:check:"
 
 
@@ -126,11 +135,13 @@ def _load_graph(staged: StagedVersion, graph: str, files: Sequence[Source], *, r
     loaded = time.perf_counter()
     method = staged.method + ("" if replace else "+append")
     checked = check or graph
-    stored = staged.count(checked)
     quick = any(not exact for _, _, exact in readings)
-    digest = None
-    if stored <= DIGEST_LIMIT and parsed <= DIGEST_LIMIT:
-        jobs = staged.read_back_jobs(checked, stored)
+    digest, jobs = None, None
+    if parsed <= DIGEST_LIMIT:
+        stored, jobs = staged.read_back_jobs(checked)  # the count comes with the read-back's jobs
+    else:
+        stored = staged.count(checked)
+    if jobs is not None and stored <= DIGEST_LIMIT:
         digest = matches_sources(jobs, files, where=where, parsed=_source_side([body for _, body, _ in readings]))
         if digest is False and quick:  # the file's lines are not as Oxigraph writes them: parse
             readings = [(*source.read_checked(ntriples=True), True) for source in files]
@@ -175,35 +186,54 @@ def _load_source(staged: StagedVersion, graph: str, source: Source) -> tuple[int
 
 
 def _load_pieces(staged: StagedVersion, graph: str, source: Source) -> tuple[int, set[bytes] | None, bool]:
-    """Oxigraph loads a large N-Triples file without blank nodes piece by piece
-    (:data:`PIECE_LINES` lines each: bounded memory) in a thread while this one reads the next
-    piece (:meth:`~dlkg.loader.sources.Source.pieces`: the count and the literal cap) and
-    makes the set of its lines; the count, that set while the file holds at most
-    ``DIGEST_LIMIT`` triples (else None), and False (they are the file's own lines).
+    """Oxigraph loads an N-Triples file without blank nodes piece by piece
+    (:func:`_piece_lines`), :data:`IN_FLIGHT` pieces at a time, each in a thread, while this
+    one reads the next piece (:meth:`~dlkg.loader.sources.Source.pieces`: the count and the
+    literal cap) and makes the set of its lines. Returns the count, that set while the file
+    holds at most ``DIGEST_LIMIT`` triples (else None), and False (they are the file's own
+    lines).
 
     Raises:
         InputError: a piece does not parse (the file's line) or has a literal over the cap.
         OSError: the store failed.
     """
-    pending: tuple[int, Background[None]] | None = None  # the piece Oxigraph loads: its first line
+    loading: deque[tuple[int, Background[None]]] = deque()  # the pieces Oxigraph loads: first line, load
     count, kept = 0, set()  # type: tuple[int, set[bytes] | None]
     try:
-        for first, triples, body in source.pieces(PIECE_LINES):
-            if pending is not None and pending[1].exception() is not None:
-                break
+        for first, triples, body in source.pieces(_piece_lines(source)):
+            if len(loading) == IN_FLIGHT:
+                if loading[0][1].exception() is not None:  # waits for the oldest piece
+                    break
+                loading.popleft()
             count += triples
-            pending = (first, Background(staged.load_file, graph, None, source.format,
-                                         base_iri=rdf.base_iri(source.path), data=body, name="dlkg-bulk-load"))
+            loading.append((first, Background(staged.load_file, graph, None, source.format,
+                                              base_iri=rdf.base_iri(source.path), data=body, name="dlkg-bulk-load")))
             if kept is not None and count > DIGEST_LIMIT:
                 kept = None
             elif kept is not None:  # the piece's lines, added to the set while Oxigraph loads it
                 kept.update(canonical_lines(body))
     finally:
-        if pending is not None:
-            pending[1].done()
-    if pending is not None and (err := pending[1].exception()) is not None:
-        _raise_failed_load(err, source, first_line=pending[0])
+        for _, load in loading:
+            load.done()
+    for first, load in loading:  # the first failed piece in the file is the one to report
+        if (err := load.exception()) is not None:
+            _raise_failed_load(err, source, first_line=first)
     return count, kept, False
+
+
+def _piece_lines(source: Source) -> int:
+    """Lines per piece. A file whose graph is read back whole (at most ``DIGEST_LIMIT``
+    triples) goes in :data:`IN_FLIGHT` equal pieces: each piece adds files that RocksDB
+    looks through for every term read back (1e5 triples: 0.88 s to read back after 2 pieces,
+    1.05 s after 4). A larger one goes in pieces of :data:`PIECE_LINES` (bounded memory).
+    The file's lines are estimated from its size and its first 64 KiB."""
+    size = source.path.stat().st_size
+    with source.path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    lines = size * max(head.count(b"\n"), 1) // max(len(head), 1)
+    if lines <= DIGEST_LIMIT:
+        return max(1, -(-lines // IN_FLIGHT))
+    return PIECE_LINES
 
 
 def _load_direct(staged: StagedVersion, graph: str, source: Source) -> tuple[int, bytes | set[bytes] | None, bool]:

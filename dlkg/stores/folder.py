@@ -3,8 +3,13 @@
 Layout of a store folder ``DIR``::
 
     DIR/dlkg-store.json     {"layout": 1, "current": "<id>"}: the pointer, replaced atomically
+                            ("current": null in a store never written to: no database yet)
     DIR/versions/<id>/      one Oxigraph (RocksDB) database per version
     DIR/dlkg.lock           locked (flock) by the one process that has the store open
+
+A new folder gets the pointer and no version: a database is made by the first write, as a
+version like any other (opening RocksDB costs about as much as a small load, and an empty
+first version was opened once to be made, again to be read and a third time as a copy).
 
 A write never changes the current version. It builds a new one beside it, either as a
 RocksDB checkpoint of the current one (hard links to its immutable files: no copy) that is
@@ -68,10 +73,13 @@ class StoreFolder:
     ...     staged = folder.new_version()
     ...     ox.Store(str(staged)).flush()
     ...     folder.switch(staged)
+    ...     second = folder.new_version()
+    ...     ox.Store(str(second)).flush()
+    ...     folder.switch(second)
     ...     removed = folder.remove_leftovers()
-    ...     (removed == [f"versions/{first}"], folder.current == staged.name)
+    ...     (first, removed == [f"versions/{staged.name}"], folder.current == second.name)
     ...     folder.close()
-    (True, True)
+    ('', True, True)
     """
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
@@ -96,12 +104,15 @@ class StoreFolder:
             # Another process has the store open (`dlkg serve`): it never changes the
             # current version, so reading that version read-only is safe while it runs.
             self._lock_handle, self.shared = None, True
-            self.current = self._read_pointer() or ""
-            if not self.current:
+            current = self._read_pointer()
+            if current is None:
                 raise
+            self.current = current
             return
         try:
-            self.current = self._read_pointer() or self._first_version()
+            current = self._read_pointer()
+            #: The current version's name; "" while the store was never written to (no database).
+            self.current = current if current is not None else self._first_version()
             #: What opening removed (a killed write's leftovers), for :meth:`OxigraphStore.repair` to report.
             self.removed_on_open = self.remove_leftovers()
         except BaseException:
@@ -152,10 +163,14 @@ class StoreFolder:
         """Where a version's database lives."""
         return self.path / _VERSIONS / name
 
-    def open_version(self, name: str) -> ox.Store:
-        """Open one version's database."""
+    def open_current(self, *, read_only: bool = False) -> ox.Store:
+        """Open the current version's database (``read_only``: beside the process that holds
+        it); an empty in-memory one while the store has no version."""
+        if not self.current:
+            return ox.Store()
         try:
-            return ox.Store(str(self.version_path(name)))
+            path = str(self.version_path(self.current))
+            return ox.Store.read_only(path) if read_only else ox.Store(path)
         except OSError as err:
             raise StoreError(f"cannot open the embedded store {self.path}: {' '.join(str(err).split())}") from None
 
@@ -202,6 +217,7 @@ class StoreFolder:
     # -- the pointer ---------------------------------------------------------------------
 
     def _read_pointer(self) -> str | None:
+        """The current version's name ("" for none yet); None where there is no pointer."""
         pointer = self.path / POINTER
         try:
             data = json.loads(pointer.read_text(encoding="utf-8"))
@@ -210,19 +226,22 @@ class StoreFolder:
             return None
         except (OSError, ValueError, KeyError, TypeError) as err:
             raise StoreError(f"{pointer}: not a dlkg store pointer ({err}); is {self.path} a dlkg store?") from None
+        if name is None and data.get("layout") == LAYOUT:
+            return ""
         if data.get("layout") != LAYOUT or not isinstance(name, str) or not self.version_path(name).is_dir():
             raise StoreError(f"{pointer}: names no version of this store (layout {data.get('layout')!r}, "
                              f"current {name!r})")
         return name
 
     def _write_pointer(self, name: str) -> None:
-        """Write the pointer so that it is the old one or the new one whatever happens: a
-        temporary file, flushed to disk, renamed over the old one, the folder flushed."""
+        """Write the pointer (to no version for "") so that it is the old one or the new one
+        whatever happens: a temporary file, flushed to disk, renamed over the old one, the
+        folder flushed."""
         pointer = self.path / POINTER
         temporary = self.path / f"{POINTER}.{os.getpid()}.tmp"
         try:
             with open(temporary, "w", encoding="utf-8") as handle:
-                json.dump({"layout": LAYOUT, "current": name}, handle)
+                json.dump({"layout": LAYOUT, "current": name or None}, handle)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(temporary, pointer)
@@ -237,19 +256,19 @@ class StoreFolder:
                              f"{err.strerror or err}; the store is as it was") from None
 
     def _first_version(self) -> str:
-        """The first version of a new folder, or of a folder dlkg 0.1 wrote (moved in)."""
-        version = self.new_version()
-        if (self.path / "CURRENT").is_file():  # a 0.1 store: the database is the folder itself
-            try:
-                legacy = ox.Store(str(self.path))
-                legacy.backup(str(version))
-                del legacy
-            except OSError as err:
-                self._remove_version(version.name)
-                raise StoreError(f"cannot open the embedded store {self.path}: {' '.join(str(err).split())}") from None
-            gc.collect()
-        else:
-            ox.Store(str(version)).flush()
-            gc.collect()
+        """The pointer of a new folder, to no version (""), or the first version of a folder
+        dlkg 0.1 wrote (moved in)."""
+        if not (self.path / "CURRENT").is_file():
+            self._write_pointer("")
+            return ""
+        version = self.new_version()  # a 0.1 store: the database is the folder itself
+        try:
+            legacy = ox.Store(str(self.path))
+            legacy.backup(str(version))
+            del legacy
+        except OSError as err:
+            self._remove_version(version.name)
+            raise StoreError(f"cannot open the embedded store {self.path}: {' '.join(str(err).split())}") from None
+        gc.collect()
         self._write_pointer(version.name)
         return version.name

@@ -194,3 +194,30 @@ def test_full_disk_fails_with_one_line_and_changes_nothing(small_disk: Path, fil
     small.write_text('<urn:small:s> <urn:small:p> "1" .\n')
     again = run_dlkg("load", str(small), "--into", str(folder), "--graph", "urn:x:small")
     assert again.returncode == 0 and "read-back: verified" in again.stdout, again.stderr
+
+
+def test_first_load_into_a_new_folder_killed_leaves_it_empty(files: dict[str, Path], tmp_path: Path) -> None:
+    """A folder never written to has a pointer to no version; its first load builds the first
+    version. Killed at a quarter, half and three quarters of an uninterrupted first load, the
+    folder is as it was: no version after the next open, no triple to query."""
+    timing = tmp_path / "timing"
+    start = time.monotonic()
+    assert run_dlkg("load", str(files["new"]), "--into", str(timing), "--graph", TARGET).returncode == 0
+    seconds = time.monotonic() - start
+    codes, half_built = [], []
+    for share in (0.25, 0.5, 0.75):
+        trial = tmp_path / f"first-{share}"
+        trial.mkdir()
+        OxigraphStore(trial).close()  # the new folder, as the load's own open would make it
+        codes.append(_kill_at(trial, files["new"], seconds * share, signal.SIGKILL))
+        half_built.append(len(list((trial / "versions").iterdir())))
+        store = OxigraphStore(trial)
+        try:
+            seen = int(store.query(_SEEN_NEW).rows[0][0].value)
+            assert (store.size(), seen) in {(0, 0), (N_NEW, N_NEW)}, (share, store.size(), seen)
+            versions = sorted(p.name for p in (trial / "versions").iterdir())
+            assert len(versions) == (0 if seen == 0 else 1), versions
+        finally:
+            store.close()
+    assert codes.count(-signal.SIGKILL) >= 2, codes  # the kills really landed during the loads
+    assert any(half_built), "no kill found the first version half-built"

@@ -114,7 +114,7 @@ def test_batched_load_equals_the_file_with_blank_nodes_across_batches(tmp_path: 
     batches = counting(monkeypatch)
     report = load(store, [source], batch_size=7)
     assert len(batches) > 3 and max(batches) == 7  # really several batches
-    assert report.verified and report.same_digest is True and report.method == "checkpoint"
+    assert report.verified and report.same_digest is True and report.method == "new"  # the store's first version
     assert report.triples == report.stored == 43
     assert isomorphic(stored_rdflib(store), rdflib.Graph().parse(source, format="nt"))
     assert len(blank_nodes(store)) == 2  # _:a and _:b each stayed one node across batches
@@ -280,7 +280,8 @@ def test_read_back_jobs_write_the_whole_graph(tmp_path: Path, monkeypatch: pytes
     store = OxigraphStore(tmp_path / "store")
     load(store, [ONTOLOGY_FILE])
     count = store.count(GRAPH)
-    jobs = StagedVersion(store.native, store.path, "checkpoint").read_back_jobs(GRAPH, count)
+    counted, jobs = StagedVersion(store.native, store.path, "checkpoint").read_back_jobs(GRAPH)
+    assert counted == count
     assert len(jobs) == (2 if per_query == 1 else 1)
     body = b"".join(job() for job in jobs)
     assert body.count(b"\n") == count
@@ -291,10 +292,10 @@ def test_read_back_failure_is_a_store_error(tmp_path: Path, monkeypatch: pytest.
     source = nt_with_spanning_blank_nodes(tmp_path / "spanning.nt")
     store = OxigraphStore(tmp_path / "store")
 
-    def broken(self, graph: str, triples: int):
+    def broken(self, graph: str):
         def job() -> bytes:
             raise OSError("disk gone")
-        return [job]
+        return 43, [job]
 
     monkeypatch.setattr(StagedVersion, "read_back_jobs", broken)
     with pytest.raises(StoreError, match="cannot read the graph back from .*disk gone"):
@@ -417,21 +418,42 @@ def numbered(path: Path, lines: int, *, bad: int | None = None, comments: bool =
 
 
 @pytest.mark.parametrize("comments", [False, True])
-def test_large_ntriples_go_to_oxigraph_in_pieces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                 comments: bool) -> None:
-    """Pieces of 7 lines: 50 triples in 8 pieces (with comments: 50 + 2 x 5 = 60 lines, 9
-    pieces); every triple stored once, counted once, and the digest compared."""
+def test_ntriples_read_back_whole_go_to_oxigraph_in_equal_pieces_at_once(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch,
+                                                                        comments: bool) -> None:
+    """A file whose graph is read back whole goes in IN_FLIGHT equal pieces loading at once;
+    with 8: 50 lines in pieces of 7 (8 pieces); with comments, 50 + 2 x 5 = 60 lines in pieces
+    of 8 (8 pieces); every triple stored once, counted once, and the digest compared."""
     monkeypatch.setattr(embedded, "SPLIT_BYTES", 0)
     monkeypatch.setattr(embedded, "DIRECT_BYTES", 0)
-    monkeypatch.setattr(embedded, "PIECE_LINES", 7)
+    monkeypatch.setattr(embedded, "IN_FLIGHT", 8)
     calls = []
     load_file = StagedVersion.load_file
     monkeypatch.setattr(StagedVersion, "load_file", lambda self, *a, **k: calls.append(1) or load_file(self, *a, **k))
     source = numbered(tmp_path / "n.nt", 50, comments=comments)
     store = OxigraphStore(tmp_path / "store")
     report = direct(store, [source])
-    assert len(calls) == (9 if comments else 8)
+    assert len(calls) == 8
     assert (report.triples, report.stored) == (50, 50) and report.verified and report.same_digest is True
+    assert isomorphic(stored_rdflib(store), rdflib.Graph().parse(source, format="nt"))
+
+
+def test_ntriples_over_the_digest_limit_go_in_pieces_of_piece_lines(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over the read-back's limit (here 10 triples) memory is what counts: pieces of
+    PIECE_LINES (7): 50 triples in 8 pieces, two at a time; the count is checked."""
+    monkeypatch.setattr(embedded, "SPLIT_BYTES", 0)
+    monkeypatch.setattr(embedded, "DIRECT_BYTES", 0)
+    monkeypatch.setattr(embedded, "PIECE_LINES", 7)
+    monkeypatch.setattr(embedded, "DIGEST_LIMIT", 10)
+    calls = []
+    load_file = StagedVersion.load_file
+    monkeypatch.setattr(StagedVersion, "load_file", lambda self, *a, **k: calls.append(1) or load_file(self, *a, **k))
+    source = numbered(tmp_path / "n.nt", 50)
+    store = OxigraphStore(tmp_path / "store")
+    report = direct(store, [source])
+    assert len(calls) == 8
+    assert (report.triples, report.stored) == (50, 50) and report.verified and report.same_digest is None
     assert isomorphic(stored_rdflib(store), rdflib.Graph().parse(source, format="nt"))
 
 

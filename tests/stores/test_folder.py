@@ -18,13 +18,38 @@ G = ox.NamedNode("http://e/g")
 QUAD = ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal("1"), G)
 
 
-def test_a_new_folder_gets_one_empty_version_and_a_pointer(tmp_path: Path) -> None:
+def test_a_new_folder_gets_a_pointer_to_no_version_until_its_first_write(tmp_path: Path) -> None:
     store = OxigraphStore(tmp_path / "kg")
-    pointer = json.loads((tmp_path / "kg" / POINTER).read_text())
-    assert pointer["layout"] == 1
-    assert [p.name for p in (tmp_path / "kg" / "versions").iterdir()] == [pointer["current"]]
-    assert store.size() == 0
+    assert json.loads((tmp_path / "kg" / POINTER).read_text()) == {"layout": 1, "current": None}
+    assert list((tmp_path / "kg" / "versions").iterdir()) == []
+    assert store.size() == 0 and store.count(G.value) == 0
+    assert not store.query("ASK { ?s ?p ?o }").boolean
     store.close()
+    reader = OxigraphStore(tmp_path / "kg", read_only=True)  # a store, empty: not "no store at"
+    assert reader.size() == 0
+    reader.close()
+    store = OxigraphStore(tmp_path / "kg")
+    staged = store.stage()
+    assert staged.method == "new"
+    staged.store.add(QUAD)
+    store.swap(staged)
+    pointer = json.loads((tmp_path / "kg" / POINTER).read_text())
+    assert [p.name for p in (tmp_path / "kg" / "versions").iterdir()] == [pointer["current"]]
+    assert store.count(G.value) == 1
+    store.close()
+
+
+def test_a_first_write_killed_leaves_a_store_with_no_version(tmp_path: Path) -> None:
+    """The half-built first version goes on the next open; the pointer still names none."""
+    store = OxigraphStore(tmp_path / "kg")
+    staged = store.stage()
+    staged.store.add(QUAD)
+    staged.store.flush()
+    store.close()  # as if killed here: never swapped
+    reopened = OxigraphStore(tmp_path / "kg")
+    assert reopened.repair() == [f"versions/{staged.path.name}"]
+    assert list((tmp_path / "kg" / "versions").iterdir()) == [] and reopened.size() == 0
+    reopened.close()
 
 
 def test_a_folder_written_by_dlkg_0_1_is_moved_into_versions(tmp_path: Path) -> None:
@@ -80,6 +105,9 @@ def test_read_only_refuses_a_missing_store_and_writes_nothing_in_a_held_one(tmp_
 
 def test_leftovers_of_a_dead_writer_go_on_open(tmp_path: Path) -> None:
     folder = StoreFolder(tmp_path / "kg")
+    first = folder.new_version()
+    ox.Store(str(first)).add(QUAD)
+    folder.switch(first)
     current = folder.current
     half_built = folder.new_version()
     ox.Store(str(half_built)).add(QUAD)
