@@ -37,7 +37,7 @@ from dlkg.catalogue import internal_queries
 from dlkg.errors import QueryError, StoreError, UsageError
 from dlkg.loader.sources import Source
 from dlkg.loader.verify import DIGEST_LIMIT, LoadReport, same_graph_in_time
-from dlkg.sparql import bind_graphs
+from dlkg.sparql import bind_iris
 from dlkg.stores.remote import RemoteStore
 
 __all__ = ["load_remote", "drop_quietly", "STAGING"]
@@ -131,4 +131,4 @@ def _update(name: str, **graphs: ox.NamedNode) -> str:
     log shows the update itself)."""
     text = "\n".join(line for line in internal_queries(__file__, prologue=False).get(name).text.splitlines()
                      if not line.startswith("#"))
-    return bind_graphs(text, {f"_{key}": value for key, value in graphs.items()})
+    return bind_iris(text, {f"_{key}": value for key, value in graphs.items()})
