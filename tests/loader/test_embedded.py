@@ -8,6 +8,8 @@ Batches are made small (``batch_size``) so a few dozen triples span several of t
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -417,6 +419,31 @@ def numbered(path: Path, lines: int, *, bad: int | None = None, comments: bool =
     return path
 
 
+def spy_piece_loads(monkeypatch: pytest.MonkeyPatch, delays: tuple[float, ...] = ()) -> list[int]:
+    """Spy on the next loads' calls of Oxigraph's bulk loader: for each call, how many were
+    running when it started (each call held 50 ms longer, or the call's own ``delays``, so
+    that calls started while another runs are seen together)."""
+    running: list[int] = []
+    active = [0]
+    lock = threading.Lock()
+    load_file = StagedVersion.load_file
+
+    def spied(self, *args, **kwargs):
+        with lock:
+            active[0] += 1
+            running.append(active[0])
+            call = len(running) - 1
+        try:
+            time.sleep(delays[call] if call < len(delays) else 0.05)
+            return load_file(self, *args, **kwargs)
+        finally:
+            with lock:
+                active[0] -= 1
+
+    monkeypatch.setattr(StagedVersion, "load_file", spied)
+    return running
+
+
 @pytest.mark.parametrize("comments", [False, True])
 def test_ntriples_read_back_whole_go_to_oxigraph_in_equal_pieces_at_once(tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch,
@@ -427,13 +454,11 @@ def test_ntriples_read_back_whole_go_to_oxigraph_in_equal_pieces_at_once(tmp_pat
     monkeypatch.setattr(embedded, "SPLIT_BYTES", 0)
     monkeypatch.setattr(embedded, "DIRECT_BYTES", 0)
     monkeypatch.setattr(embedded, "IN_FLIGHT", 8)
-    calls = []
-    load_file = StagedVersion.load_file
-    monkeypatch.setattr(StagedVersion, "load_file", lambda self, *a, **k: calls.append(1) or load_file(self, *a, **k))
+    running = spy_piece_loads(monkeypatch)
     source = numbered(tmp_path / "n.nt", 50, comments=comments)
     store = OxigraphStore(tmp_path / "store")
     report = direct(store, [source])
-    assert len(calls) == 8
+    assert len(running) == 8 and max(running) == 8  # all eight at once
     assert (report.triples, report.stored) == (50, 50) and report.verified and report.same_digest is True
     assert isomorphic(stored_rdflib(store), rdflib.Graph().parse(source, format="nt"))
 
@@ -446,22 +471,23 @@ def test_ntriples_over_the_digest_limit_go_in_pieces_of_piece_lines(tmp_path: Pa
     monkeypatch.setattr(embedded, "DIRECT_BYTES", 0)
     monkeypatch.setattr(embedded, "PIECE_LINES", 7)
     monkeypatch.setattr(embedded, "DIGEST_LIMIT", 10)
-    calls = []
-    load_file = StagedVersion.load_file
-    monkeypatch.setattr(StagedVersion, "load_file", lambda self, *a, **k: calls.append(1) or load_file(self, *a, **k))
+    running = spy_piece_loads(monkeypatch)
     source = numbered(tmp_path / "n.nt", 50)
     store = OxigraphStore(tmp_path / "store")
     report = direct(store, [source])
-    assert len(calls) == 8
+    assert len(running) == 8 and max(running) == 2  # never more than IN_FLIGHT at once
     assert (report.triples, report.stored) == (50, 50) and report.verified and report.same_digest is None
     assert isomorphic(stored_rdflib(store), rdflib.Graph().parse(source, format="nt"))
 
 
-def test_a_broken_line_in_a_later_piece_is_named_and_nothing_changes(tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("limit", [None, 10], ids=["halves", "pieces of 7"])
+def test_a_broken_line_in_a_later_piece_is_named_and_nothing_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     limit: int | None) -> None:
     monkeypatch.setattr(embedded, "SPLIT_BYTES", 0)
     monkeypatch.setattr(embedded, "DIRECT_BYTES", 0)
     monkeypatch.setattr(embedded, "PIECE_LINES", 7)
+    if limit is not None:  # a file over the read-back's limit: pieces of PIECE_LINES, two at once
+        monkeypatch.setattr(embedded, "DIGEST_LIMIT", limit)
     store = OxigraphStore(tmp_path / "store")
     good = direct(store, [numbered(tmp_path / "good.nt", 5)])
     assert good.stored == 5
@@ -470,6 +496,27 @@ def test_a_broken_line_in_a_later_piece_is_named_and_nothing_changes(tmp_path: P
         direct(store, [bad])
     assert (refused.value.path, refused.value.line) == (str(bad), 31)
     assert store.count(GRAPH) == 5 and leftovers(store) == []
+
+
+def test_of_two_broken_pieces_loading_at_once_the_first_in_the_file_is_named(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lines 3 and 10 broken, in the first and second of two pieces of 7 lines loading at once,
+    the first held back so that the second fails first: line 3 is reported."""
+    monkeypatch.setattr(embedded, "SPLIT_BYTES", 0)
+    monkeypatch.setattr(embedded, "DIRECT_BYTES", 0)
+    monkeypatch.setattr(embedded, "PIECE_LINES", 7)
+    monkeypatch.setattr(embedded, "DIGEST_LIMIT", 10)
+    running = spy_piece_loads(monkeypatch, delays=(0.3, 0.0))
+    lines = [f'<http://e/x{i}> <http://e/p> "{i}" .' for i in range(1, 15)]
+    lines[2] = lines[9] = "<http://e/broken> <http://e/p> ."
+    bad = tmp_path / "bad.nt"
+    bad.write_text("\n".join(lines) + "\n")
+    store = OxigraphStore(tmp_path / "store")
+    with pytest.raises(InputError) as refused:
+        direct(store, [bad])
+    assert (refused.value.path, refused.value.line) == (str(bad), 3)
+    assert running == [1, 2]  # both pieces were loading at once
+    assert store.count(GRAPH) == 0 and leftovers(store) == []
 
 
 def test_a_long_literal_in_a_piece_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
