@@ -9,9 +9,11 @@ one :class:`~dlkg.errors.InputError` raised while the triples are read).
 from __future__ import annotations
 
 import itertools
+import re
 from collections import deque
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -105,10 +107,9 @@ class Source:
         if self.format != ox.RdfFormat.N_TRIPLES:
             return None
         body = self.path.read_bytes()
-        lines = body.splitlines()
-        if lines and max(map(len, lines)) > rdf.MAX_LITERAL_CHARS:
+        if _longest_line(body) > rdf.MAX_LITERAL_CHARS:
             return None
-        return _triple_lines(lines), body
+        return _triple_lines(body), body
 
     def splits(self) -> bool:
         """Whether the file may be loaded in pieces (:meth:`pieces`): N-Triples (one triple a
@@ -128,23 +129,27 @@ class Source:
         """An N-Triples file in pieces of ``lines`` lines, read as bytes: each piece's first
         line number, how many triples it holds (right for a piece that parses) and its bytes.
         A piece with a line long enough to hold a literal over the cap is read with dlkg's
-        parser first (:meth:`lines` says why the others need not be).
+        parser first (:meth:`lines` says why the others need not be). The file is read in
+        blocks and cut at newlines, with no Python object per line.
 
         Raises:
             InputError: while iterating, a literal over the cap (or a piece that does not
                 parse, found by that reading).
         """
         with rdf.parse_errors(self.path), self.path.open("rb") as handle:
-            first = 1
-            while chunk := list(itertools.islice(handle, lines)):
-                body = b"".join(chunk)
-                if max(map(len, chunk)) > rdf.MAX_LITERAL_CHARS:
+            first, rest = 1, b""
+            guess = 160 * lines  # bytes for ``lines`` lines, then what the last piece took
+            while taken := _take_lines(handle, rest, lines, guess):
+                body, rest, newlines = taken
+                count = newlines + (not body.endswith(b"\n"))
+                guess = len(body) * lines // count + 1024
+                if _longest_line(body) > rdf.MAX_LITERAL_CHARS:
                     try:
                         deque(rdf.check_literals(ox.parse(body, format=self.format), self.path), maxlen=0)
                     except SyntaxError as err:
                         raise rdf.syntax_error(err, self.path, first_line=first) from None
-                yield first, _triple_lines(chunk), body
-                first += len(chunk)
+                yield first, _triple_lines(body, newlines), body
+                first += count
 
     def write_ntriples(self, handle, *, progress: str | None = None) -> int:
         """Write the file's triples as N-Triples (Oxigraph's writer) to a binary handle; the count."""
@@ -159,13 +164,48 @@ class Source:
         return tally[0]
 
 
-def _triple_lines(lines: list[bytes]) -> int:
-    """How many of an N-Triples file's lines hold a triple (the others are empty or comments),
-    without a Python call per line where every line starts a triple."""
-    firsts = b"".join(line[:1] for line in lines)
-    if lines.count(b"") or any(firsts.count(char) for char in (b"#", b" ", b"\t", b"\r", b"\n")):
-        return sum(1 for line in lines if (text := line.strip()) and not text.startswith(b"#"))
-    return len(lines)
+def _take_lines(handle: BinaryIO, rest: bytes, lines: int, guess: int) -> tuple[bytes, bytes, int] | None:
+    """The next ``lines`` lines of a file (fewer at its end) as one bytes object, what was read
+    past them, and how many newlines the lines hold; None at the end. ``rest`` is what the
+    previous call read past its lines, ``guess`` how many bytes the lines may take (a closer
+    guess copies less)."""
+    block, newlines = rest, rest.count(b"\n")
+    while newlines < lines:
+        more = handle.read(max(guess - len(block), 1 << 16))
+        if not more:
+            return (block, b"", newlines) if block else None
+        block += more
+        newlines += more.count(b"\n")
+    cut = len(block)
+    for _ in range(newlines - lines + 1):  # back to the end of the lines-th line
+        cut = block.rfind(b"\n", 0, cut)
+    return block[:cut + 1], block[cut + 1:], lines
+
+
+def _longest_line(body: bytes) -> int:
+    """The length in bytes of the longest line (no longer than the whole when that is short)."""
+    if len(body) <= rdf.MAX_LITERAL_CHARS:
+        return len(body)  # a bound: no line of it can break the cap
+    return max(map(len, body.splitlines()), default=0)
+
+
+#: A line after the first that may hold no triple (a comment, an empty or indented line).
+_NOT_PLAIN = re.compile(rb"\n[#\s]")
+
+
+def _triple_lines(body: bytes, newlines: int | None = None) -> int:
+    """How many of an N-Triples text's lines hold a triple (the others are empty or comments),
+    counted without a Python call per line where every line starts a triple and ends in LF
+    (``newlines``: the text's count of LF, where known).
+
+    >>> _triple_lines(b'<a:s> <a:p> "1" .\\n<a:s> <a:p> "2" .')
+    2
+    >>> _triple_lines(b'# a comment\\n\\n<a:s> <a:p> "1" .\\n  # another\\n')
+    1
+    """
+    if body[:1].isspace() or body.startswith(b"#") or b"\r" in body or _NOT_PLAIN.search(body):
+        return sum(1 for line in body.splitlines() if (text := line.strip()) and not text.startswith(b"#"))
+    return (body.count(b"\n") if newlines is None else newlines) + (bool(body) and not body.endswith(b"\n"))
 
 
 def sources(paths: Sequence[str | Path]) -> list[Source]:
