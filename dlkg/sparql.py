@@ -101,7 +101,7 @@ def bind_values(query: str, bindings: Mapping[str, Term]) -> str:
     return query[:brace] + block + query[brace:]
 
 
-def bind_iris(update: str, graphs: Mapping[str, ox.NamedNode]) -> str:
+def bind_iris(text: str, iris: Mapping[str, ox.NamedNode]) -> str:
     """An update or query whose IRI parameters (``?_name``) are written in place, each as the
     IRI Oxigraph serialized (a validated IRI in ``<>`` cannot change the text's shape): where
     SPARQL allows only an IRI (``MOVE``, ``ADD``, ``DROP GRAPH``, ``GRAPH`` in ``INSERT
@@ -114,18 +114,17 @@ def bind_iris(update: str, graphs: Mapping[str, ox.NamedNode]) -> str:
     Raises:
         InputError: a parameter with no value, or a value that is not an IRI.
     """
-    text = blank_out(update)
     out, last = [], 0
-    for match in _VARIABLE.finditer(text):
+    for match in _VARIABLE.finditer(blank_out(text)):
         name = match.group(1)
         if not name.startswith("_"):
             continue
-        value = graphs.get(name)
+        value = iris.get(name)
         if not isinstance(value, ox.NamedNode):
-            raise InputError(f"no IRI for the graph parameter ?{name}", path="bindings")
-        out += [update[last:match.start()], str(value)]
+            raise InputError(f"no IRI for the parameter ?{name}", path="bindings")
+        out += [text[last:match.start()], str(value)]
         last = match.end()
-    return "".join(out) + update[last:]
+    return "".join(out) + text[last:]
 
 
 _PREFIX_DECL = re.compile(r"PREFIX\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
