@@ -26,9 +26,8 @@ without blank nodes over :data:`SPLIT_BYTES` go to Oxigraph in pieces, :data:`IN
 loading at once, each in its own thread, while this one reads the next (one ``bulk_load`` of
 a file works mostly on one core, and its loader holds about 0.9 KB per triple: at 1e5
 triples the pieces load in 0.63 s against 0.94 s, at 1e6 in 0.7x its time and a sixth of its
-memory); other files up
-to :data:`DIRECT_BYTES` go whole; larger ones, appends, and loads given a ``batch_size``
-stream dlkg's parse into ``bulk_extend`` batches.
+memory); other files up to :data:`DIRECT_BYTES` go whole; larger ones, appends, and loads
+given a ``batch_size`` stream dlkg's parse into ``bulk_extend`` batches.
 
 An append writes the files into the graph and into a check graph beside it; the check graph
 is compared with the files, must lie within the graph, and is removed before the switch.
@@ -179,14 +178,14 @@ def _load_source(staged: StagedVersion, graph: str, source: Source) -> tuple[int
     check reads the file again) and whether they come from dlkg's parser."""
     size = source.path.stat().st_size
     if size > SPLIT_BYTES and source.splits():
-        return _load_pieces(staged, graph, source)
+        return _load_pieces(staged, graph, source, size)
     if size <= DIRECT_BYTES:
         return _load_direct(staged, graph, source)
     return staged.write([graph], source.triples(progress=f"loading {source.path.name}")), None, True
 
 
-def _load_pieces(staged: StagedVersion, graph: str, source: Source) -> tuple[int, set[bytes] | None, bool]:
-    """Oxigraph loads an N-Triples file without blank nodes piece by piece
+def _load_pieces(staged: StagedVersion, graph: str, source: Source, size: int) -> tuple[int, set[bytes] | None, bool]:
+    """Oxigraph loads an N-Triples file (of ``size`` bytes) without blank nodes piece by piece
     (:func:`_piece_lines`), :data:`IN_FLIGHT` pieces at a time, each in a thread, while this
     one reads the next piece (:meth:`~dlkg.loader.sources.Source.pieces`: the count and the
     literal cap) and makes the set of its lines. Returns the count, that set while the file
@@ -200,7 +199,7 @@ def _load_pieces(staged: StagedVersion, graph: str, source: Source) -> tuple[int
     loading: deque[tuple[int, Background[None]]] = deque()  # the pieces Oxigraph loads: first line, load
     count, kept = 0, set()  # type: tuple[int, set[bytes] | None]
     try:
-        for first, triples, body in source.pieces(_piece_lines(source)):
+        for first, triples, body in source.pieces(_piece_lines(source, size)):
             if len(loading) == IN_FLIGHT:
                 if loading[0][1].exception() is not None:  # waits for the oldest piece
                     break
@@ -221,13 +220,12 @@ def _load_pieces(staged: StagedVersion, graph: str, source: Source) -> tuple[int
     return count, kept, False
 
 
-def _piece_lines(source: Source) -> int:
+def _piece_lines(source: Source, size: int) -> int:
     """Lines per piece. A file whose graph is read back whole (at most ``DIGEST_LIMIT``
     triples) goes in :data:`IN_FLIGHT` equal pieces: each piece adds files that RocksDB
     looks through for every term read back (1e5 triples: 0.88 s to read back after 2 pieces,
     1.05 s after 4). A larger one goes in pieces of :data:`PIECE_LINES` (bounded memory).
-    The file's lines are estimated from its size and its first 64 KiB."""
-    size = source.path.stat().st_size
+    The file's lines are estimated from its ``size`` and its first 64 KiB."""
     with source.path.open("rb") as handle:
         head = handle.read(1 << 16)
     lines = size * max(head.count(b"\n"), 1) // max(len(head), 1)

@@ -426,10 +426,9 @@ class StagedVersion:
         One ``CONSTRUCT`` per predicate, the predicate a constant of the template (written in
         place): Oxigraph then decodes two terms per triple instead of three (one thread, 1e5
         triples: 0.74 s, against 0.91 s with the predicate bound by ``VALUES`` and about 1 s
-        for one ``dump``), and the predicates split into two jobs of
-        about equal triples. With very few triples per predicate the queries would cost more
-        than they save: one ``dump``. The version is private to this process, so the jobs see
-        one state.
+        for one ``dump``), and the predicates split into two jobs of about equal triples. With
+        very few triples per predicate the queries would cost more than they save: one
+        ``dump``. The version is private to this process, so the jobs see one state.
         """
         node = ox.NamedNode(graph)
         counts = sorted(((int(row[1].value), row[0]) for row in self.store.query(
